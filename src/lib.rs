@@ -2,11 +2,13 @@
 //!
 //! # Layout
 //! - [`call`]: the provider-neutral call event and edge types (`CallId`, `Caller`).
+//! - [`config`]: config files + `LOTSE_…` environment → validated [`config::Settings`].
 //! - [`schedule`]: opening hours, holidays, closures → open or closed, and when next open.
-//! - [`flow`]: call-flow files and the engine that turns a call event into actions.
+//! - [`flow`]: call-flow files and the engine that decides where a call goes.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 
 pub mod call;
+pub mod config;
 pub mod flow;
 pub mod providers;
 pub mod schedule;

@@ -1,6 +1,17 @@
-//! Call flows: declarative files in `call-flows/`, and the engine that walks a
-//! call through them, producing provider-neutral [`Action`]s.
+//! Call flows: declarative files in `call-flows/`, checked at start, and the
+//! engine that walks a call through them, producing provider-neutral
+//! [`Action`]s. Where a call goes is decided here, nowhere else.
 
 mod action;
+mod check;
+mod engine;
+mod file;
+mod load;
+mod prompt;
 
 pub use action::{Action, Resume, Speech};
+pub use check::{check, Finding, FALLBACK_PROMPT};
+pub use engine::{resume, start, FlowError, Turn};
+pub use file::{Flow, Language, Prompt, Step};
+pub use load::{load, FlowSource, BUILT_IN};
+pub use prompt::{play, spell_email, Situation};

@@ -1,0 +1,16 @@
+//! Typed configuration: the TOML files in `config/`, `LOTSE_<SECTION>__<KEY>`
+//! overrides from the environment, and validation that names file, line and
+//! field for every mistake. Loaded once at start; a broken file is refused
+//! then, never discovered during a call.
+
+mod error;
+mod file;
+mod load;
+mod locate;
+mod settings;
+
+pub use error::ConfigError;
+pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};
+pub use load::{load, Source, BUILT_IN};
+pub use locate::line_of;
+pub use settings::{Settings, Twilio};

@@ -1,0 +1,214 @@
+//! Validated, typed settings: what the rest of `lotse` runs on. Every check
+//! that can fail happens here, at start, with file, line and field.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::error::{ConfigError, ConfigErrors};
+use super::file::{ConfigFile, LogFormat};
+use super::load::Source;
+use super::locate::line_of;
+use crate::call::E164Number;
+use crate::flow::{self, Flow};
+use crate::schedule::{Closure, DayHours, HolidayCalendar, Schedule, WeeklyHours};
+
+#[derive(Clone, Debug)]
+pub struct Hotline {
+    pub name: String,
+    pub number: E164Number,
+    pub email: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Twilio {
+    /// Base URL Twilio calls, without a trailing slash. Signatures are
+    /// checked against it, never against what the request says its host is:
+    /// behind a TLS-terminating proxy those differ.
+    pub public_url: String,
+    pub tokens: Vec<SecretString>,
+    pub verify_signatures: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub hotline: Hotline,
+    pub schedule: Schedule,
+    pub listen: SocketAddr,
+    pub twilio: Twilio,
+    pub flow: Flow,
+    /// Where recorded prompts live (`call-flows/audio/` beside the flow file);
+    /// `None` for the built-in flow, which speaks every prompt by TTS.
+    pub audio_dir: Option<PathBuf>,
+    pub log_format: LogFormat,
+    pub source: Source,
+}
+
+/// Collects mistakes with their place, so `lotse check` reports all at once.
+struct Problems<'a> {
+    text: &'a str,
+    file: String,
+    list: Vec<ConfigError>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, path: &[&str], message: impl Into<String>) {
+        let line = line_of(self.text, path);
+        self.list.push(ConfigError::new(
+            self.file.clone(),
+            line,
+            path.join("."),
+            message,
+        ));
+    }
+}
+
+impl Settings {
+    pub(super) fn build(
+        file: ConfigFile,
+        text: &str,
+        source: &Source,
+    ) -> Result<Settings, ConfigErrors> {
+        let mut p = Problems {
+            text,
+            file: source.name(),
+            list: Vec::new(),
+        };
+
+        let number = E164Number::parse(&file.hotline.number);
+        if number.is_none() {
+            p.add(
+                &["hotline", "number"],
+                "not an E.164 number (like +498003009944)",
+            );
+        }
+        if !valid_email(&file.hotline.email) {
+            p.add(&["hotline", "email"], "not an email address");
+        }
+
+        let schedule = build_schedule(&file, &mut p);
+
+        let listen = file.server.listen.parse::<SocketAddr>();
+        if listen.is_err() {
+            p.add(&["server", "listen"], "not an address like 127.0.0.1:8080");
+        }
+
+        let public_url = file.twilio.public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://"))
+            || public_url.contains('?')
+        {
+            p.add(
+                &["twilio", "public_url"],
+                "must be an http(s) base URL without query, e.g. https://hotline.example.org",
+            );
+        }
+        let tokens = split_tokens(file.twilio.auth_token.as_ref());
+
+        let (flow_source, audio_dir) = match source {
+            Source::BuiltIn => (flow::FlowSource::BuiltIn, None),
+            Source::File(path) => {
+                let base = path.parent().unwrap_or(std::path::Path::new("."));
+                let flow_path = base.join(&file.flow.path);
+                let audio = flow_path.parent().map(|d| d.join("audio"));
+                (flow::FlowSource::File(flow_path), audio)
+            }
+        };
+        let flow = match flow::load(&flow_source, audio_dir.as_deref()) {
+            Ok(flow) => Some(flow),
+            Err(errors) => {
+                p.list.extend(errors);
+                None
+            }
+        };
+
+        match (p.list.is_empty(), number, schedule, listen, flow) {
+            (true, Some(number), Some(schedule), Ok(listen), Some(flow)) => Ok(Settings {
+                hotline: Hotline {
+                    name: file.hotline.name,
+                    number,
+                    email: file.hotline.email,
+                },
+                schedule,
+                listen,
+                twilio: Twilio {
+                    public_url,
+                    tokens,
+                    verify_signatures: file.twilio.verify_signatures,
+                },
+                flow,
+                audio_dir,
+                log_format: file.log.format,
+                source: source.clone(),
+            }),
+            _ => Err(ConfigErrors(p.list)),
+        }
+    }
+}
+
+fn build_schedule(file: &ConfigFile, p: &mut Problems<'_>) -> Option<Schedule> {
+    let s = &file.schedule;
+    let tz = s
+        .timezone
+        .parse::<Tz>()
+        .map_err(|_| {
+            p.add(
+                &["schedule", "timezone"],
+                "unknown time zone (e.g. Europe/Berlin)",
+            )
+        })
+        .ok();
+    let mut days = Vec::new();
+    for (key, value) in &s.hours {
+        match WeeklyHours::parse_weekday_key(key) {
+            None => p.add(
+                &["schedule", "hours", key],
+                "unknown weekday; use mon, tue, wed, thu, fri, sat, sun",
+            ),
+            Some(day) => match DayHours::parse(value) {
+                Ok(hours) => days.push((day, hours)),
+                Err(e) => p.add(
+                    &["schedule", "hours", key],
+                    format!("bad time range {value:?}: {e}"),
+                ),
+            },
+        }
+    }
+    let holidays = HolidayCalendar::parse(&s.holidays)
+        .map_err(|e| p.add(&["schedule", "holidays"], e.to_string()))
+        .ok();
+    let mut closures = Vec::new();
+    for (i, raw) in s.closed.iter().enumerate() {
+        match Closure::parse(raw) {
+            Ok(c) => closures.push(c),
+            Err(e) => p.add(
+                &["schedule", "closed", &i.to_string()],
+                format!("bad closure {raw:?}: {e}"),
+            ),
+        }
+    }
+    Some(Schedule {
+        tz: tz?,
+        week: WeeklyHours::from_days(days),
+        holidays: holidays?,
+        closures,
+    })
+}
+
+fn valid_email(s: &str) -> bool {
+    matches!(s.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace))
+}
+
+/// `a,b` → two tokens, so a new token can be deployed before Twilio switches.
+fn split_tokens(raw: Option<&SecretString>) -> Vec<SecretString> {
+    raw.map(|s| {
+        s.expose_secret()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| SecretString::from(t.to_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}

@@ -1,0 +1,196 @@
+//! What `lotse check` verifies in a call flow beyond its syntax: every step
+//! and prompt it names exists, every prompt speaks every language, every step
+//! can be reached, recordings exist, and no loop runs without the caller.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::Path;
+
+use super::file::{Flow, Step};
+use super::prompt::{placeholders, FALLBACK_PLACEHOLDERS, PLACEHOLDERS};
+
+/// The prompt played when something behind the scenes fails; every flow
+/// must have one, and it may only use placeholders that cannot fail.
+pub const FALLBACK_PROMPT: &str = "fallback";
+
+/// A mistake at a key path of the flow file (`steps.menu.options`).
+pub struct Finding {
+    pub path: Vec<String>,
+    pub message: String,
+}
+
+pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut add = |path: &[&str], message: String| {
+        out.push(Finding {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            message,
+        });
+    };
+
+    if !flow.languages.contains_key(&flow.default_language) {
+        add(
+            &["default_language"],
+            format!(
+                "language {:?} is not declared under [languages]",
+                flow.default_language
+            ),
+        );
+    }
+    if !flow.steps.contains_key(&flow.start) {
+        add(&["start"], format!("unknown step {:?}", flow.start));
+    }
+    for (name, step) in &flow.steps {
+        for (field, target) in step.targets() {
+            if !flow.steps.contains_key(target) {
+                add(&["steps", name, field], format!("unknown step {target:?}"));
+            }
+        }
+        for (field, prompt) in step.prompts() {
+            if !flow.prompts.contains_key(prompt) {
+                add(
+                    &["steps", name, field],
+                    format!("unknown prompt {prompt:?}"),
+                );
+            }
+        }
+        if let Step::Language { language, .. } = step {
+            if !flow.languages.contains_key(language) {
+                add(
+                    &["steps", name, "language"],
+                    format!("language {language:?} is not declared under [languages]"),
+                );
+            }
+        }
+        if let Step::Menu { options, .. } = step {
+            for key in options.keys() {
+                if key.is_empty()
+                    || !key
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+                {
+                    add(
+                        &["steps", name, "options", key],
+                        "a menu key is one or more of 0-9, * and #".into(),
+                    );
+                }
+            }
+        }
+    }
+    if !flow.prompts.contains_key(FALLBACK_PROMPT) {
+        add(
+            &["prompts"],
+            format!("missing prompt {FALLBACK_PROMPT:?}: what callers hear when something fails"),
+        );
+    }
+    for (name, prompt) in &flow.prompts {
+        let allowed: &[&str] = if name == FALLBACK_PROMPT {
+            FALLBACK_PLACEHOLDERS
+        } else {
+            PLACEHOLDERS
+        };
+        for lang in flow.languages.keys() {
+            if !prompt.text.contains_key(lang) {
+                add(&["prompts", name], format!("no text for language {lang:?}"));
+            }
+        }
+        for (lang, text) in &prompt.text {
+            if !flow.languages.contains_key(lang) {
+                add(
+                    &["prompts", name, lang],
+                    format!("language {lang:?} is not declared under [languages]"),
+                );
+            }
+            for p in placeholders(text) {
+                if !allowed.contains(&p) {
+                    add(
+                        &["prompts", name, lang],
+                        format!("unknown placeholder {{{p}}}; known: {}", allowed.join(", ")),
+                    );
+                } else if p == "hours"
+                    && crate::schedule::speech::hours_sentence(&Default::default(), lang).is_none()
+                {
+                    add(
+                        &["prompts", name, lang],
+                        format!(
+                            "{{hours}} cannot be spoken in language {lang:?}; write the hours out"
+                        ),
+                    );
+                }
+            }
+        }
+        for (lang, file) in &prompt.audio {
+            let exists = audio_dir.is_some_and(|d| d.join(file).is_file());
+            if file.contains('/') || file.contains("..") || !exists {
+                add(
+                    &["prompts", name, "audio", lang],
+                    format!("no recording {file:?} in call-flows/audio/"),
+                );
+            }
+        }
+    }
+    for name in unreachable(flow) {
+        add(
+            &["steps", &name],
+            "unreachable: no step leads here from start".into(),
+        );
+    }
+    if let Some(name) = endless_loop(flow) {
+        add(
+            &["steps", &name],
+            "loops back to itself without waiting for the caller".into(),
+        );
+    }
+    out
+}
+
+fn unreachable(flow: &Flow) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo = VecDeque::from([flow.start.as_str()]);
+    while let Some(name) = todo.pop_front() {
+        if !seen.insert(name) {
+            continue;
+        }
+        if let Some(step) = flow.steps.get(name) {
+            todo.extend(step.targets().into_iter().map(|(_, t)| t));
+        }
+    }
+    flow.steps
+        .keys()
+        .filter(|k| !seen.contains(k.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// A cycle of steps none of which waits would spin forever within one
+/// webhook; the engine stops such a walk, but the file should not have one.
+fn endless_loop(flow: &Flow) -> Option<String> {
+    let mut state = BTreeMap::new();
+    flow.steps
+        .keys()
+        .find_map(|name| visit(flow, name, &mut state))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    OnPath,
+    Done,
+}
+
+fn visit<'a>(flow: &'a Flow, name: &'a str, state: &mut BTreeMap<&'a str, Mark>) -> Option<String> {
+    match state.get(name) {
+        Some(Mark::OnPath) => return Some(name.to_owned()),
+        Some(Mark::Done) => return None,
+        None => {}
+    }
+    let step = flow.steps.get(name)?;
+    if !step.waits() {
+        state.insert(name, Mark::OnPath);
+        for (_, target) in step.targets() {
+            if let Some(found) = visit(flow, target, state) {
+                return Some(found);
+            }
+        }
+    }
+    state.insert(name, Mark::Done);
+    None
+}

@@ -1,0 +1,137 @@
+//! The call-flow file format (`call-flows/*.toml`), as serde types. The types
+//! are also the model the engine walks: once [`super::check`] has passed,
+//! every step and prompt a flow names exists.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    pub start: String,
+    pub default_language: String,
+    pub languages: BTreeMap<String, Language>,
+    pub steps: BTreeMap<String, Step>,
+    pub prompts: BTreeMap<String, Prompt>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// BCP-47 tag for the provider's TTS (`de-DE`, `en-GB`).
+    pub tts: String,
+    /// Provider voice; unset lets the provider choose for the language.
+    #[serde(default)]
+    pub voice: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// Branches on the schedule at the instant of the call.
+    Schedule {
+        open: String,
+        closed: String,
+        #[serde(default)]
+        holiday: Option<String>,
+        #[serde(default)]
+        closure: Option<String>,
+    },
+    Say {
+        prompt: String,
+        next: String,
+    },
+    /// Waits for one key. No input goes to `no_input`: a caller who does not
+    /// press anything is most likely one who wants a person.
+    Menu {
+        prompt: String,
+        #[serde(default = "default_menu_timeout")]
+        timeout_s: u32,
+        options: BTreeMap<String, String>,
+        no_input: String,
+        #[serde(default)]
+        invalid_prompt: Option<String>,
+    },
+    Language {
+        language: String,
+        next: String,
+    },
+    Hangup {
+        #[serde(default)]
+        prompt: Option<String>,
+    },
+}
+
+fn default_menu_timeout() -> u32 {
+    6
+}
+
+impl Step {
+    /// Steps this one can lead to, with the field naming each.
+    pub fn targets(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Step::Schedule {
+                open,
+                closed,
+                holiday,
+                closure,
+            } => {
+                let mut t = vec![("open", open.as_str()), ("closed", closed.as_str())];
+                t.extend(holiday.as_deref().map(|h| ("holiday", h)));
+                t.extend(closure.as_deref().map(|c| ("closure", c)));
+                t
+            }
+            Step::Say { next, .. } | Step::Language { next, .. } => vec![("next", next)],
+            Step::Menu {
+                options, no_input, ..
+            } => {
+                let mut t: Vec<_> = options.values().map(|s| ("options", s.as_str())).collect();
+                t.push(("no_input", no_input));
+                t
+            }
+            Step::Hangup { .. } => vec![],
+        }
+    }
+
+    /// Prompts this step plays, with the field naming each.
+    pub fn prompts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Step::Say { prompt, .. } => vec![("prompt", prompt)],
+            Step::Menu {
+                prompt,
+                invalid_prompt,
+                ..
+            } => {
+                let mut p = vec![("prompt", prompt.as_str())];
+                p.extend(invalid_prompt.as_deref().map(|i| ("invalid_prompt", i)));
+                p
+            }
+            Step::Hangup { prompt } => prompt
+                .as_deref()
+                .map(|p| ("prompt", p))
+                .into_iter()
+                .collect(),
+            Step::Schedule { .. } | Step::Language { .. } => vec![],
+        }
+    }
+
+    /// Whether the call stops here to wait for the caller (so a cycle
+    /// through this step is a loop the caller drives, not an endless one).
+    pub fn waits(&self) -> bool {
+        matches!(self, Step::Menu { .. } | Step::Hangup { .. })
+    }
+}
+
+/// One prompt: TTS text per language, and optionally a recording per
+/// language (a file in `call-flows/audio/`) that is played instead.
+///
+/// Every key but `audio` is a language code, so a misspelt key shows up as a
+/// language the flow does not declare, which [`super::check`] reports.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Prompt {
+    #[serde(default)]
+    pub audio: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub text: BTreeMap<String, String>,
+}
