@@ -6,9 +6,15 @@
 //! - [`schedule`]: opening hours, holidays, closures → open or closed, and when next open.
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
+//! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
+//! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
 pub mod call;
+pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod flow;
+pub mod http;
 pub mod providers;
 pub mod schedule;
+pub mod telemetry;

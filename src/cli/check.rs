@@ -1,0 +1,24 @@
+//! `lotse check`: the operator's dry run before deploying a change.
+
+use std::process::ExitCode;
+
+use super::ConfigArg;
+
+pub fn run(arg: &ConfigArg) -> ExitCode {
+    let settings = match super::load(arg) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let flow = &settings.flow;
+    println!(
+        "ok: {} — call flow with {} steps, {} prompts, languages {}",
+        settings.source.name(),
+        flow.steps.len(),
+        flow.prompts.len(),
+        flow.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+    );
+    if settings.twilio.verify_signatures && settings.twilio.tokens.is_empty() {
+        println!("note: no Twilio auth token set (LOTSE_TWILIO__AUTH_TOKEN); webhooks will be refused until it is");
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,58 @@
+//! The `lotse` command line: `serve`, `check`, `simulate`. Each subcommand
+//! loads the same validated settings, so what `check` accepts is what
+//! `serve` runs and what `simulate` shows.
+
+mod check;
+mod serve;
+mod simulate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Settings};
+
+#[derive(Parser)]
+#[command(name = "lotse", version, about = "Call routing for a confidential counselling hotline")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ConfigArg {
+    /// Configuration file; without one, the built-in defaults (equal to
+    /// config/lotse.toml) are used.
+    #[arg(long, value_name = "PATH", env = "LOTSE_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the webhook service.
+    Serve(ConfigArg),
+    /// Validate configuration, call flow and prompts; exit non-zero on any mistake.
+    Check(ConfigArg),
+    /// Walk one call through the real flow engine at a given instant.
+    Simulate(simulate::Args),
+}
+
+pub fn run() -> ExitCode {
+    match Cli::parse().command {
+        Command::Serve(c) => serve::run(&c),
+        Command::Check(c) => check::run(&c),
+        Command::Simulate(a) => simulate::run(&a),
+    }
+}
+
+/// Loads settings or prints every mistake to stderr.
+fn load(arg: &ConfigArg) -> Result<Settings, ExitCode> {
+    config::load(arg.config.as_deref()).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("error: {e}");
+        }
+        eprintln!("{} error(s); nothing was started", errors.0.len());
+        ExitCode::from(2)
+    })
+}

@@ -1,0 +1,52 @@
+//! `lotse serve`: runs the webhook service until SIGTERM.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use tracing::{error, info, warn};
+
+use super::ConfigArg;
+use crate::clock::SystemClock;
+use crate::http::{shutdown_signal, App, Server};
+
+pub fn run(arg: &ConfigArg) -> ExitCode {
+    let settings = match super::load(arg) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    crate::telemetry::init(settings.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            error!(error = %e, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let twilio = &settings.twilio;
+        if !twilio.verify_signatures {
+            warn!("twilio.verify_signatures = false: anyone can drive calls; only for local demos");
+        } else if twilio.tokens.is_empty() {
+            warn!("no Twilio auth token (LOTSE_TWILIO__AUTH_TOKEN): every webhook is refused with 403");
+        }
+        let source = settings.source.name();
+        let listen = settings.listen;
+        let app = App::new(settings, Arc::new(SystemClock));
+        let server = match Server::bind(app, listen).await {
+            Ok(s) => s,
+            Err(e) => {
+                error!(listen = %listen, error = %e, "cannot listen");
+                return ExitCode::FAILURE;
+            }
+        };
+        let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
+        info!(listen = %addr, config = %source, "lotse is answering");
+        match server.run(shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                error!(error = %e, "server failed");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}

@@ -1,0 +1,160 @@
+//! `lotse simulate`: what a caller would hear at a given instant, through
+//! the real flow engine and the real TwiML renderer. `--json` prints one
+//! object whose shape is a contract for tools:
+//! `{"open", "reason", "holiday", "next_open", "steps", "twiml"}` (plus
+//! `closes_at` and `responses`, the markup of every turn).
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::ConfigArg;
+use crate::config::Settings;
+use crate::flow::{self, Action, Turn};
+use crate::providers::twilio::twiml;
+use crate::schedule::{ClosedReason, Decision};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// The instant of the call, RFC 3339 (e.g. 2026-12-24T10:00:00+01:00).
+    #[arg(long, value_parser = parse_instant)]
+    at: DateTime<Utc>,
+    /// Keys the caller presses, one menu after another (e.g. 91 = English, then 1).
+    #[arg(long, default_value = "")]
+    press: String,
+    /// The language the call starts in (default: the flow's).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Print one JSON object instead of a readable transcript.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| format!("not an RFC 3339 instant: {e}"))
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let settings = match super::load(&args.config) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match transcript(&settings, args.at, &args.press, args.lang.as_deref()) {
+        Ok(t) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(t) => {
+            print!("{}", t.human());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Transcript {
+    pub open: bool,
+    pub reason: Option<&'static str>,
+    pub holiday: Option<&'static str>,
+    pub next_open: Option<String>,
+    pub closes_at: Option<String>,
+    pub steps: Vec<Value>,
+    pub twiml: String,
+    pub responses: Vec<String>,
+}
+
+/// Walks the call: the first webhook, then one menu answer per pressed key
+/// (as many keys as the menu takes), until the call ends or waits for keys
+/// that were not given.
+pub fn transcript(settings: &Settings, at: DateTime<Utc>, press: &str, lang: Option<&str>) -> Result<Transcript, flow::FlowError> {
+    let flow = &settings.flow;
+    let sit = crate::http::situation(settings, at);
+    let links = twiml::Links { public_url: &settings.twilio.public_url };
+    let mut keys = press.chars();
+    let mut steps = Vec::new();
+    let mut responses = Vec::new();
+    let mut turn: Turn = flow::start(flow, &sit, lang)?;
+    loop {
+        responses.push(twiml::render(&turn.actions(), &links));
+        for (step, action) in &turn.played {
+            steps.push(describe(step, action));
+        }
+        let next = match turn.played.last().map(|(_, a)| a) {
+            Some(Action::Gather { max_digits, then, .. }) => {
+                let digits: String = keys.by_ref().take(usize::from(*max_digits)).collect();
+                if digits.is_empty() {
+                    steps.push(json!({"step": then.step, "do": "wait", "note": "waits for a key; none left to press"}));
+                    break;
+                }
+                steps.push(json!({"step": then.step, "do": "press", "digits": digits}));
+                flow::resume(flow, &sit, then, Some(&digits))?
+            }
+            Some(Action::Redirect { then }) => flow::resume(flow, &sit, then, None)?,
+            _ => break,
+        };
+        turn = next;
+    }
+    let (open, reason, holiday, next_open, closes_at) = match settings.schedule.decide(at) {
+        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
+        Decision::Closed { reason, next_open } => {
+            let holiday = match &reason {
+                ClosedReason::Holiday(h) => Some(h.name_de),
+                _ => None,
+            };
+            (false, Some(reason.code()), holiday, next_open.map(|t| t.to_rfc3339()), None)
+        }
+    };
+    Ok(Transcript { open, reason, holiday, next_open, closes_at, steps, twiml: responses[0].clone(), responses })
+}
+
+fn describe(step: &str, action: &Action) -> Value {
+    match action {
+        Action::Say(s) => json!({"step": step, "do": "say", "lang": s.tts_lang, "text": s.text}),
+        Action::Play { file } => json!({"step": step, "do": "play", "file": file}),
+        Action::Pause { seconds } => json!({"step": step, "do": "pause", "seconds": seconds}),
+        Action::Gather { prompts, max_digits, timeout_s, .. } => json!({
+            "step": step, "do": "gather", "max_digits": max_digits, "timeout_s": timeout_s,
+            "prompts": prompts.iter().map(|p| describe(step, p)).collect::<Vec<_>>(),
+        }),
+        Action::Redirect { then } => json!({"step": step, "do": "redirect", "to": then.step}),
+        Action::Hangup => json!({"step": step, "do": "hangup"}),
+    }
+}
+
+impl Transcript {
+    fn human(&self) -> String {
+        let mut out = match (self.open, self.reason) {
+            (true, _) => format!("open (closes {})\n", self.closes_at.as_deref().unwrap_or("?")),
+            (false, reason) => format!(
+                "closed: {}{} — next opening {}\n",
+                reason.unwrap_or("?"),
+                self.holiday.map(|h| format!(" ({h})")).unwrap_or_default(),
+                self.next_open.as_deref().unwrap_or("none")
+            ),
+        };
+        for s in &self.steps {
+            out += &line(s, "");
+            if let Some(prompts) = s["prompts"].as_array() {
+                for p in prompts {
+                    out += &line(p, "    ");
+                }
+            }
+        }
+        out
+    }
+}
+
+fn line(s: &Value, indent: &str) -> String {
+    let step = s["step"].as_str().unwrap_or("");
+    let what = s["do"].as_str().unwrap_or("");
+    let detail = ["text", "digits", "file", "note", "to"].iter().find_map(|k| s[*k].as_str()).unwrap_or("");
+    format!("{indent}[{step}] {what}: {detail}\n")
+}
