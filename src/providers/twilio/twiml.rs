@@ -1,0 +1,124 @@
+//! TwiML: provider-neutral [`Action`]s rendered as Twilio's markup.
+//!
+//! Built with quick-xml's writer, never by string formatting, so text from a
+//! flow file (or anything else) cannot break out of an element or attribute.
+//! Rendering cannot fail: every input yields a complete, valid document, since
+//! invalid TwiML means Twilio plays its error message to a person in distress.
+
+use std::io;
+
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+
+use crate::flow::{Action, Resume};
+
+/// The `Content-Type` of a TwiML response.
+pub const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+
+/// Where Twilio reaches us: the configured public base URL, never one rebuilt
+/// from the request (a TLS-terminating proxy would turn `https` into `http`).
+#[derive(Clone, Copy, Debug)]
+pub struct Links<'a> {
+    /// Base URL without trailing slash, e.g. `https://hotline.example.org`.
+    pub public_url: &'a str,
+}
+
+/// The callback URL for `resume`: `{public_url}/twilio/voice?step=…&lang=…`,
+/// values form-encoded. Twilio signs exactly this URL when it calls back.
+pub fn link(links: &Links, resume: &Resume) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("step", &resume.step)
+        .append_pair("lang", &resume.lang)
+        .finish();
+    format!("{}/twilio/voice?{query}", links.public_url)
+}
+
+/// A complete TwiML document: `<?xml …?><Response>…</Response>`.
+pub fn render(actions: &[Action], links: &Links) -> String {
+    let mut w = Writer::new(Vec::new());
+    write_document(&mut w, actions, links).expect("writing to a Vec cannot fail");
+    String::from_utf8(w.into_inner()).expect("quick-xml writes the UTF-8 it is given")
+}
+
+fn write_document(w: &mut Writer<Vec<u8>>, actions: &[Action], links: &Links) -> io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("Response")
+        .write_inner_content(|w| actions.iter().try_for_each(|a| write_action(w, a, links)))?;
+    Ok(())
+}
+
+fn write_action(w: &mut Writer<Vec<u8>>, action: &Action, links: &Links) -> io::Result<()> {
+    match action {
+        Action::Say(speech) => {
+            let mut say = w
+                .create_element("Say")
+                .with_attribute(("language", speech.tts_lang.as_str()));
+            if let Some(voice) = &speech.voice {
+                say = say.with_attribute(("voice", voice.as_str()));
+            }
+            say.write_text_content(BytesText::new(&speech.text))?;
+        }
+        Action::Play { file } => {
+            let url = audio_url(links, file);
+            w.create_element("Play")
+                .write_text_content(BytesText::new(&url))?;
+        }
+        Action::Pause { seconds } => {
+            w.create_element("Pause")
+                .with_attribute(("length", seconds.to_string().as_str()))
+                .write_empty()?;
+        }
+        Action::Gather {
+            prompts,
+            max_digits,
+            timeout_s,
+            then,
+        } => {
+            w.create_element("Gather")
+                .with_attributes([
+                    ("input", "dtmf"),
+                    ("numDigits", max_digits.to_string().as_str()),
+                    ("timeout", timeout_s.to_string().as_str()),
+                    ("action", link(links, then).as_str()),
+                    ("method", "POST"),
+                    ("actionOnEmptyResult", "true"),
+                ])
+                .write_inner_content(|w| {
+                    prompts
+                        .iter()
+                        .filter(|p| nestable(p))
+                        .try_for_each(|p| write_action(w, p, links))
+                })?;
+        }
+        Action::Redirect { then } => {
+            w.create_element("Redirect")
+                .with_attribute(("method", "POST"))
+                .write_text_content(BytesText::new(&link(links, then)))?;
+        }
+        Action::Hangup => {
+            w.create_element("Hangup").write_empty()?;
+        }
+    }
+    Ok(())
+}
+
+/// TwiML allows only `Say`, `Play` and `Pause` inside `Gather`. Anything else
+/// is a flow bug; it is dropped so the caller still gets a valid document.
+fn nestable(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Say(_) | Action::Play { .. } | Action::Pause { .. }
+    )
+}
+
+/// `{public_url}/audio/{file}`, the file name percent-encoded as one path
+/// segment (a `/` in it becomes `%2F`; a space `%20`, not `+`).
+fn audio_url(links: &Links, file: &str) -> String {
+    // byte_serialize encodes a literal `+` as `%2B`, so every `+` left is a space.
+    let segment: String = form_urlencoded::byte_serialize(file.as_bytes()).collect();
+    format!("{}/audio/{}", links.public_url, segment.replace('+', "%20"))
+}
+
+#[cfg(test)]
+#[path = "twiml_tests.rs"]
+mod tests;
