@@ -1,0 +1,1 @@
+//! How a voice prompt says the opening hours and the next opening.
