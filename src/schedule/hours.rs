@@ -89,8 +89,11 @@ impl DayHours {
         if s.trim().is_empty() {
             return Ok(DayHours { ranges });
         }
-        for part in s.split(',') {
-            ranges.push(parse_range(part.trim())?);
+        for part in s.split(',').map(str::trim) {
+            if part.is_empty() {
+                return Err(HoursError::Syntax(s.trim().to_string()));
+            }
+            ranges.push(parse_range(part)?);
         }
         ranges.sort_by_key(|r| r.start);
         let mut merged: Vec<TimeRange> = Vec::with_capacity(ranges.len());
