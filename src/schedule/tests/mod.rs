@@ -4,6 +4,7 @@
 mod decide;
 mod hours;
 mod props;
+mod speech;
 
 use super::{Closure, DayHours, HolidayCalendar, Schedule, WeeklyHours};
 use chrono::{DateTime, Utc, Weekday};
