@@ -1,5 +1,5 @@
 //! The German public holidays as data: which day, in which states, in which
-//! years. Owns the rules table; [`super::calendar`] picks from it.
+//! years. Owns the rules table; `calendar` picks from it.
 //!
 //! Only holidays that apply to a whole state are listed. Holidays that only
 //! some communities keep are left out on purpose, because a nationwide hotline

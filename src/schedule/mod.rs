@@ -7,10 +7,10 @@
 //! rules for every year and state; the conversion of local German time to
 //! instants across DST; and how a voice prompt says hours and next opening.
 //!
-//! Layout: [`hours`] (day and week hours), [`calendar`] and `holidays`
-//! (which days are public holidays, `easter` for the movable ones),
-//! [`closures`], `local` (wall clock → instant), `decide` ([`Schedule::decide`]),
-//! [`speech`] (sentences for prompts).
+//! Layout: `hours` (day and week hours), `calendar` and `holidays` (which
+//! days are public holidays, `easter` for the movable ones), `closures`,
+//! `local` (wall clock → instant), `decide` ([`Schedule::decide`]),
+//! [`speech`] (sentences for prompts), `tests` (cross-module tests).
 
 mod calendar;
 mod closures;
