@@ -1,6 +1,7 @@
 //! Full handling of one incoming call, in-process: signature check, form
 //! parsing, schedule decision, flow walk, TwiML rendering — through the real
 //! axum router, without a socket.
+#![allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
 
 use std::sync::Arc;
 
@@ -25,8 +26,14 @@ fn settings() -> lotse::config::Settings {
 }
 
 fn request(path: &str, params: &[(String, String)]) -> Request<Body> {
-    let sig = signature::compute(TOKEN.as_bytes(), &format!("https://hotline.example.org{path}"), params);
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
+    let sig = signature::compute(
+        TOKEN.as_bytes(),
+        &format!("https://hotline.example.org{path}"),
+        params,
+    );
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
     Request::post(path)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-twilio-signature", sig)
@@ -35,7 +42,10 @@ fn request(path: &str, params: &[(String, String)]) -> Request<Body> {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let params: Vec<(String, String)> = [
         ("AccountSid", "AC00000000000000000000000000000000"),
         ("CallSid", "CA00000000000000000000000000000001"),
@@ -46,12 +56,21 @@ fn bench(c: &mut Criterion) {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    for (name, at) in [("incoming_call_open", "2026-03-30T10:00:00+02:00"), ("incoming_call_closure", "2026-12-24T10:00:00+01:00")] {
-        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().with_timezone(&chrono::Utc);
+    for (name, at) in [
+        ("incoming_call_open", "2026-03-30T10:00:00+02:00"),
+        ("incoming_call_closure", "2026-12-24T10:00:00+01:00"),
+    ] {
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&chrono::Utc);
         let app = router(App::new(settings(), Arc::new(FixedClock::new(at))));
         c.bench_function(name, |b| {
             b.to_async(&rt).iter(|| async {
-                let resp = app.clone().oneshot(request("/twilio/voice", &params)).await.unwrap();
+                let resp = app
+                    .clone()
+                    .oneshot(request("/twilio/voice", &params))
+                    .await
+                    .unwrap();
                 assert_eq!(resp.status(), 200);
             })
         });

@@ -18,7 +18,11 @@ fn simulate(at: &str, extra: &[&str]) -> Value {
     let mut args = vec!["simulate", "--at", at, "--json"];
     args.extend_from_slice(extra);
     let out = lotse(&args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
@@ -30,7 +34,11 @@ fn simulate_closure_day() {
     assert_eq!(v["holiday"], Value::Null);
     assert_eq!(v["next_open"], "2026-12-28T09:00:00+01:00");
     assert!(v["twiml"].as_str().unwrap().starts_with("<?xml"));
-    assert!(v["steps"].as_array().unwrap().iter().any(|s| s["do"] == "hangup"));
+    assert!(v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["do"] == "hangup"));
 }
 
 #[test]
@@ -51,10 +59,19 @@ fn simulate_open_monday_morning_and_presses() {
     assert_eq!(steps.last().unwrap()["do"], "wait");
 
     let v = simulate("2026-03-30T09:00:00+02:00", &["--press", "291"]);
-    let pressed: Vec<&str> = v["steps"].as_array().unwrap().iter().filter(|s| s["do"] == "press").map(|s| s["digits"].as_str().unwrap()).collect();
+    let pressed: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["do"] == "press")
+        .map(|s| s["digits"].as_str().unwrap())
+        .collect();
     assert_eq!(pressed, ["2", "9", "1"]);
     let said: String = v["steps"].to_string();
-    assert!(said.contains("Prävention") && said.contains("free of charge"), "{said}");
+    assert!(
+        said.contains("Prävention") && said.contains("free of charge"),
+        "{said}"
+    );
     assert_eq!(v["responses"].as_array().unwrap().len(), 4);
     assert_eq!(v["twiml"], v["responses"][0]);
 }
@@ -62,7 +79,11 @@ fn simulate_open_monday_morning_and_presses() {
 #[test]
 fn simulate_in_english_and_human_readable() {
     let v = simulate("2026-12-24T10:00:00+01:00", &["--lang", "en"]);
-    assert!(v["twiml"].as_str().unwrap().contains("Monday, 28 December"), "{}", v["twiml"]);
+    assert!(
+        v["twiml"].as_str().unwrap().contains("Monday, 28 December"),
+        "{}",
+        v["twiml"]
+    );
     let out = lotse(&["simulate", "--at", "2026-12-24T10:00:00+01:00"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("closed: closure"), "{text}");
@@ -79,12 +100,34 @@ fn simulate_rejects_a_bad_instant() {
 fn built_in_defaults_equal_the_committed_config() {
     let cfg = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/lotse.toml");
     let ok = lotse(&["check", "--config", cfg.to_str().unwrap()]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(lotse(&["check"]).status.success());
-    for at in ["2026-12-24T10:00:00+01:00", "2026-03-30T09:00:00+02:00", "2026-04-03T10:00:00+02:00"] {
+    for at in [
+        "2026-12-24T10:00:00+01:00",
+        "2026-03-30T09:00:00+02:00",
+        "2026-04-03T10:00:00+02:00",
+    ] {
         let a = lotse(&["simulate", "--at", at, "--json", "--press", "21"]).stdout;
-        let b = lotse(&["simulate", "--config", cfg.to_str().unwrap(), "--at", at, "--json", "--press", "21"]).stdout;
-        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap(), "at {at}");
+        let b = lotse(&[
+            "simulate",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--at",
+            at,
+            "--json",
+            "--press",
+            "21",
+        ])
+        .stdout;
+        assert_eq!(
+            String::from_utf8(a).unwrap(),
+            String::from_utf8(b).unwrap(),
+            "at {at}"
+        );
     }
 }
 
@@ -94,8 +137,16 @@ fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("config")).unwrap();
     std::fs::create_dir_all(dir.path().join("call-flows/audio")).unwrap();
-    std::fs::copy(root.join("config/lotse.toml"), dir.path().join("config/lotse.toml")).unwrap();
-    std::fs::copy(root.join("call-flows/starke-stelle.toml"), dir.path().join("call-flows/starke-stelle.toml")).unwrap();
+    std::fs::copy(
+        root.join("config/lotse.toml"),
+        dir.path().join("config/lotse.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("call-flows/starke-stelle.toml"),
+        dir.path().join("call-flows/starke-stelle.toml"),
+    )
+    .unwrap();
     dir
 }
 
@@ -106,8 +157,17 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn check_errors(dir: &Path) -> String {
-    let out = lotse(&["check", "--config", dir.join("config/lotse.toml").to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "expected errors; stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let out = lotse(&[
+        "check",
+        "--config",
+        dir.join("config/lotse.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected errors; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8(out.stderr).unwrap()
 }
 
@@ -116,30 +176,58 @@ fn check_names_file_line_and_field() {
     let dir = scratch();
     let cfg = dir.path().join("config/lotse.toml");
     let flow = dir.path().join("call-flows/starke-stelle.toml");
-    edit(&cfg, "mon = \"09:00-16:00\"", "mon = \"16:00-09:00\"");
-    edit(&cfg, "[server]\n", "[server]\nlisten_port = 8080\n");
-    edit(&flow, "no_input = \"counsellor\"", "no_input = \"counsellr\"");
-    edit(&flow, "en = \"Sorry, that key has no function.\"", "");
-    edit(&flow, "next = \"goodbye\"\n\n[steps.closed]", "next = \"goodbye\"\n\n[steps.orphan]\nkind = \"hangup\"\n\n[steps.closed]");
-    let err = check_errors(dir.path());
-
-    let line_of = |path: &Path, needle: &str| std::fs::read_to_string(path).unwrap().lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let line_of = |path: &Path, needle: &str| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
     let cfg_name = cfg.display().to_string();
     let flow_name = flow.display().to_string();
-    for expected in [
-        format!("{cfg_name}:{}: schedule.hours.mon: bad time range", line_of(&cfg, "mon = ")),
-        format!("{cfg_name}:{}: server.listen_port: unknown key", line_of(&cfg, "listen_port")),
-    ] {
-        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
-    }
-    // Syntax and types are checked before the flow is, so fix the config and look again.
-    edit(&cfg, "mon = \"16:00-09:00\"", "mon = \"09:00-16:00\"");
+
+    // Keys and types are checked first: a misspelt key stops the load.
+    edit(&cfg, "[server]\n", "[server]\nlisten_port = 8080\n");
+    let err = check_errors(dir.path());
+    let expected = format!(
+        "{cfg_name}:{}: server.listen_port: unknown key",
+        line_of(&cfg, "listen_port")
+    );
+    assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
     edit(&cfg, "listen_port = 8080\n", "");
+
+    // Then every meaning-level mistake in config and flow, all at once.
+    edit(&cfg, "mon = \"09:00-16:00\"", "mon = \"16:00-09:00\"");
+    edit(
+        &flow,
+        "no_input = \"counsellor\"",
+        "no_input = \"counsellr\"",
+    );
+    edit(&flow, "en = \"Sorry, that key has no function.\"", "");
+    edit(
+        &flow,
+        "next = \"goodbye\"\n\n[steps.closed]",
+        "next = \"goodbye\"\n\n[steps.orphan]\nkind = \"hangup\"\n\n[steps.closed]",
+    );
     let err = check_errors(dir.path());
     for expected in [
-        format!("{flow_name}:{}: steps.menu.no_input: unknown step \"counsellr\"", line_of(&flow, "counsellr")),
-        format!("{flow_name}:{}: prompts.invalid: no text for language \"en\"", line_of(&flow, "[prompts.invalid]")),
-        format!("{flow_name}:{}: steps.orphan: unreachable", line_of(&flow, "[steps.orphan]")),
+        format!(
+            "{cfg_name}:{}: schedule.hours.mon: bad time range",
+            line_of(&cfg, "mon = ")
+        ),
+        format!(
+            "{flow_name}:{}: steps.menu.no_input: unknown step \"counsellr\"",
+            line_of(&flow, "counsellr")
+        ),
+        format!(
+            "{flow_name}:{}: prompts.invalid: no text for language \"en\"",
+            line_of(&flow, "[prompts.invalid]")
+        ),
+        format!(
+            "{flow_name}:{}: steps.orphan: unreachable",
+            line_of(&flow, "[steps.orphan]")
+        ),
     ] {
         assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
     }

@@ -15,7 +15,11 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         settings.source.name(),
         flow.steps.len(),
         flow.prompts.len(),
-        flow.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+        flow.languages
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if settings.twilio.verify_signatures && settings.twilio.tokens.is_empty() {
         println!("note: no Twilio auth token set (LOTSE_TWILIO__AUTH_TOKEN); webhooks will be refused until it is");

@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand};
 use crate::config::{self, Settings};
 
 #[derive(Parser)]
-#[command(name = "lotse", version, about = "Call routing for a confidential counselling hotline")]
+#[command(
+    name = "lotse",
+    version,
+    about = "Call routing for a confidential counselling hotline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -35,7 +35,9 @@ pub struct Args {
 }
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|e| format!("not an RFC 3339 instant: {e}"))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -74,10 +76,17 @@ pub struct Transcript {
 /// Walks the call: the first webhook, then one menu answer per pressed key
 /// (as many keys as the menu takes), until the call ends or waits for keys
 /// that were not given.
-pub fn transcript(settings: &Settings, at: DateTime<Utc>, press: &str, lang: Option<&str>) -> Result<Transcript, flow::FlowError> {
+pub fn transcript(
+    settings: &Settings,
+    at: DateTime<Utc>,
+    press: &str,
+    lang: Option<&str>,
+) -> Result<Transcript, flow::FlowError> {
     let flow = &settings.flow;
     let sit = crate::http::situation(settings, at);
-    let links = twiml::Links { public_url: &settings.twilio.public_url };
+    let links = twiml::Links {
+        public_url: &settings.twilio.public_url,
+    };
     let mut keys = press.chars();
     let mut steps = Vec::new();
     let mut responses = Vec::new();
@@ -88,7 +97,9 @@ pub fn transcript(settings: &Settings, at: DateTime<Utc>, press: &str, lang: Opt
             steps.push(describe(step, action));
         }
         let next = match turn.played.last().map(|(_, a)| a) {
-            Some(Action::Gather { max_digits, then, .. }) => {
+            Some(Action::Gather {
+                max_digits, then, ..
+            }) => {
                 let digits: String = keys.by_ref().take(usize::from(*max_digits)).collect();
                 if digits.is_empty() {
                     steps.push(json!({"step": then.step, "do": "wait", "note": "waits for a key; none left to press"}));
@@ -109,10 +120,25 @@ pub fn transcript(settings: &Settings, at: DateTime<Utc>, press: &str, lang: Opt
                 ClosedReason::Holiday(h) => Some(h.name_de),
                 _ => None,
             };
-            (false, Some(reason.code()), holiday, next_open.map(|t| t.to_rfc3339()), None)
+            (
+                false,
+                Some(reason.code()),
+                holiday,
+                next_open.map(|t| t.to_rfc3339()),
+                None,
+            )
         }
     };
-    Ok(Transcript { open, reason, holiday, next_open, closes_at, steps, twiml: responses[0].clone(), responses })
+    Ok(Transcript {
+        open,
+        reason,
+        holiday,
+        next_open,
+        closes_at,
+        steps,
+        twiml: responses[0].clone(),
+        responses,
+    })
 }
 
 fn describe(step: &str, action: &Action) -> Value {
@@ -120,7 +146,12 @@ fn describe(step: &str, action: &Action) -> Value {
         Action::Say(s) => json!({"step": step, "do": "say", "lang": s.tts_lang, "text": s.text}),
         Action::Play { file } => json!({"step": step, "do": "play", "file": file}),
         Action::Pause { seconds } => json!({"step": step, "do": "pause", "seconds": seconds}),
-        Action::Gather { prompts, max_digits, timeout_s, .. } => json!({
+        Action::Gather {
+            prompts,
+            max_digits,
+            timeout_s,
+            ..
+        } => json!({
             "step": step, "do": "gather", "max_digits": max_digits, "timeout_s": timeout_s,
             "prompts": prompts.iter().map(|p| describe(step, p)).collect::<Vec<_>>(),
         }),
@@ -132,7 +163,10 @@ fn describe(step: &str, action: &Action) -> Value {
 impl Transcript {
     fn human(&self) -> String {
         let mut out = match (self.open, self.reason) {
-            (true, _) => format!("open (closes {})\n", self.closes_at.as_deref().unwrap_or("?")),
+            (true, _) => format!(
+                "open (closes {})\n",
+                self.closes_at.as_deref().unwrap_or("?")
+            ),
             (false, reason) => format!(
                 "closed: {}{} — next opening {}\n",
                 reason.unwrap_or("?"),
@@ -155,6 +189,9 @@ impl Transcript {
 fn line(s: &Value, indent: &str) -> String {
     let step = s["step"].as_str().unwrap_or("");
     let what = s["do"].as_str().unwrap_or("");
-    let detail = ["text", "digits", "file", "note", "to"].iter().find_map(|k| s[*k].as_str()).unwrap_or("");
+    let detail = ["text", "digits", "file", "note", "to"]
+        .iter()
+        .find_map(|k| s[*k].as_str())
+        .unwrap_or("");
     format!("{indent}[{step}] {what}: {detail}\n")
 }

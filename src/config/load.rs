@@ -115,6 +115,7 @@ fn push_once(path: &mut Vec<String>, key: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
 mod tests {
     use super::*;
 

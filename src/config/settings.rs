@@ -110,7 +110,7 @@ impl Settings {
             Source::BuiltIn => (flow::FlowSource::BuiltIn, None),
             Source::File(path) => {
                 let base = path.parent().unwrap_or(std::path::Path::new("."));
-                let flow_path = base.join(&file.flow.path);
+                let flow_path = tidy(&base.join(&file.flow.path));
                 let audio = flow_path.parent().map(|d| d.join("audio"));
                 (flow::FlowSource::File(flow_path), audio)
             }
@@ -168,10 +168,7 @@ fn build_schedule(file: &ConfigFile, p: &mut Problems<'_>) -> Option<Schedule> {
             ),
             Some(day) => match DayHours::parse(value) {
                 Ok(hours) => days.push((day, hours)),
-                Err(e) => p.add(
-                    &["schedule", "hours", key],
-                    format!("bad time range {value:?}: {e}"),
-                ),
+                Err(e) => p.add(&["schedule", "hours", key], format!("bad time range: {e}")),
             },
         }
     }
@@ -194,6 +191,25 @@ fn build_schedule(file: &ConfigFile, p: &mut Problems<'_>) -> Option<Schedule> {
         holidays: holidays?,
         closures,
     })
+}
+
+/// `config/../call-flows/x.toml` → `call-flows/x.toml`, without touching
+/// the file system, so messages name the path an operator would type.
+fn tidy(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn valid_email(s: &str) -> bool {

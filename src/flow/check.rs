@@ -106,9 +106,7 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
                         &["prompts", name, lang],
                         format!("unknown placeholder {{{p}}}; known: {}", allowed.join(", ")),
                     );
-                } else if p == "hours"
-                    && crate::schedule::speech::hours_sentence(&Default::default(), lang).is_none()
-                {
+                } else if p == "hours" && !can_speak_hours(lang) {
                     add(
                         &["prompts", name, lang],
                         format!(
@@ -141,6 +139,15 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
         );
     }
     out
+}
+
+/// Whether `{hours}` has wording in `lang`; asked with a sample week, as the
+/// real one may be empty (then the phrase is empty in every language).
+fn can_speak_hours(lang: &str) -> bool {
+    use crate::schedule::{speech, DayHours, WeeklyHours};
+    let sample =
+        DayHours::parse("09:00-16:00").map(|d| WeeklyHours::from_days([(chrono::Weekday::Mon, d)]));
+    sample.is_ok_and(|week| speech::hours_sentence(&week, lang).is_some())
 }
 
 fn unreachable(flow: &Flow) -> Vec<String> {

@@ -27,11 +27,18 @@ pub fn actions(settings: &Settings, lang: &str, now: DateTime<Utc>) -> Vec<Actio
 }
 
 pub fn render_twilio(settings: &Settings, now: DateTime<Utc>) -> BTreeMap<String, String> {
-    let links = twiml::Links { public_url: &settings.twilio.public_url };
+    let links = twiml::Links {
+        public_url: &settings.twilio.public_url,
+    };
     settings
         .flow
         .languages
         .keys()
-        .map(|lang| (lang.clone(), twiml::render(&actions(settings, lang, now), &links)))
+        .map(|lang| {
+            (
+                lang.clone(),
+                twiml::render(&actions(settings, lang, now), &links),
+            )
+        })
         .collect()
 }

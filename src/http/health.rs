@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 use super::App;
 
 pub fn routes(app: Arc<App>) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(app)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .with_state(app)
 }
 
 /// The process is up and answering.
@@ -25,7 +28,10 @@ async fn readyz(State(app): State<Arc<App>>) -> (StatusCode, Json<Value>) {
     let twilio = &app.settings.twilio;
     if twilio.verify_signatures && twilio.tokens.is_empty() {
         let reason = "no Twilio auth token: set LOTSE_TWILIO__AUTH_TOKEN";
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not_ready", "reason": reason})));
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "not_ready", "reason": reason})),
+        );
     }
     (StatusCode::OK, Json(json!({"status": "ready"})))
 }

@@ -62,7 +62,10 @@ pub struct Server {
 impl Server {
     pub async fn bind(app: Arc<App>, addr: SocketAddr) -> std::io::Result<Server> {
         let listener = TcpListener::bind(addr).await?;
-        Ok(Server { listener, router: router(app) })
+        Ok(Server {
+            listener,
+            router: router(app),
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -71,8 +74,13 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish
     /// (a caller mid-webhook still gets an answer).
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 

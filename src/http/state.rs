@@ -21,7 +21,12 @@ pub struct App {
 impl App {
     pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Arc<App> {
         let twilio_fallback = super::fallback::render_twilio(&settings, clock.now());
-        Arc::new(App { settings, clock, pseudonyms: Pseudonymizer::random(), twilio_fallback })
+        Arc::new(App {
+            settings,
+            clock,
+            pseudonyms: Pseudonymizer::random(),
+            twilio_fallback,
+        })
     }
 
     pub fn situation(&self, now: chrono::DateTime<chrono::Utc>) -> Situation<'_> {
@@ -31,7 +36,10 @@ impl App {
     pub fn fallback_for(&self, lang: &str) -> String {
         self.twilio_fallback
             .get(lang)
-            .or_else(|| self.twilio_fallback.get(&self.settings.flow.default_language))
+            .or_else(|| {
+                self.twilio_fallback
+                    .get(&self.settings.flow.default_language)
+            })
             .cloned()
             .unwrap_or_else(|| super::fallback::LAST_RESORT.to_owned())
     }

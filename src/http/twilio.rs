@@ -33,19 +33,30 @@ fn xml(body: String) -> Response {
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-fn authenticate(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> Result<(), Response> {
+fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
     let twilio = &app.settings.twilio;
     if !twilio.verify_signatures {
-        return Ok(());
+        return true;
     }
     let path_and_query = uri.0.path_and_query().map_or("/", |p| p.as_str());
     let url = format!("{}{}", twilio.public_url, path_and_query);
-    let header = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let header = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !header.is_empty() && signature::verify(&twilio.tokens, &url, form.pairs(), header) {
-        return Ok(());
+        return true;
     }
-    warn!(signature.present = !header.is_empty(), "twilio webhook rejected: bad signature");
-    Err((StatusCode::FORBIDDEN, "invalid signature\n").into_response())
+    warn!(
+        signature.present = !header.is_empty(),
+        "twilio webhook rejected: bad signature"
+    );
+    false
+}
+
+/// No detail for the sender: whoever forges requests learns nothing.
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "invalid signature\n").into_response()
 }
 
 /// `step` and `lang` from the callback URL the flow engine asked for.
@@ -61,10 +72,15 @@ fn position(uri: &OriginalUri) -> (Option<String>, Option<String>) {
     (step, lang)
 }
 
-async fn voice(State(app): State<Arc<App>>, uri: OriginalUri, headers: HeaderMap, body: Bytes) -> Response {
+async fn voice(
+    State(app): State<Arc<App>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = request::Form::parse(&body);
-    if let Err(denied) = authenticate(&app, &uri, &headers, &form) {
-        return denied;
+    if !authentic(&app, &uri, &headers, &form) {
+        return forbidden();
     }
     let (step, lang) = position(&uri);
     let event = match request::call_event(&form, step.is_none()) {
@@ -84,7 +100,10 @@ async fn voice(State(app): State<Arc<App>>, uri: OriginalUri, headers: HeaderMap
             xml(app.fallback_for(&lang))
         }
         Err(_) => {
-            warn!(budget_ms = WEBHOOK_BUDGET.as_millis() as u64, "webhook too slow; caller gets the fallback message");
+            warn!(
+                budget_ms = WEBHOOK_BUDGET.as_millis() as u64,
+                "webhook too slow; caller gets the fallback message"
+            );
             xml(app.fallback_for(&lang))
         }
     }
@@ -93,14 +112,25 @@ async fn voice(State(app): State<Arc<App>>, uri: OriginalUri, headers: HeaderMap
 /// Decide (pure engine), then render. A step the flow no longer has (a
 /// callback from before a flow change) starts the call over rather than
 /// dropping it.
-async fn answer(app: Arc<App>, step: Option<String>, lang: String, digits: Option<String>) -> Result<String, flow::FlowError> {
+async fn answer(
+    app: Arc<App>,
+    step: Option<String>,
+    lang: String,
+    digits: Option<String>,
+) -> Result<String, flow::FlowError> {
     let flow = &app.settings.flow;
     let sit = app.situation(app.clock.now());
     let turn = match step {
         None => flow::start(flow, &sit, Some(&lang))?,
-        Some(step) if flow.steps.contains_key(&step) => {
-            flow::resume(flow, &sit, &Resume { step, lang: lang.clone() }, digits.as_deref())?
-        }
+        Some(step) if flow.steps.contains_key(&step) => flow::resume(
+            flow,
+            &sit,
+            &Resume {
+                step,
+                lang: lang.clone(),
+            },
+            digits.as_deref(),
+        )?,
         Some(_) => {
             warn!("callback for a step the flow does not have; starting over");
             flow::start(flow, &sit, Some(&lang))?
@@ -108,20 +138,32 @@ async fn answer(app: Arc<App>, step: Option<String>, lang: String, digits: Optio
     };
     let steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     info!(flow.steps = ?steps, "call answered");
-    let links = twiml::Links { public_url: &app.settings.twilio.public_url };
+    let links = twiml::Links {
+        public_url: &app.settings.twilio.public_url,
+    };
     Ok(twiml::render(&turn.actions(), &links))
 }
 
-async fn status(State(app): State<Arc<App>>, uri: OriginalUri, headers: HeaderMap, body: Bytes) -> Response {
+async fn status(
+    State(app): State<Arc<App>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = request::Form::parse(&body);
-    if let Err(denied) = authenticate(&app, &uri, &headers, &form) {
-        return denied;
+    if !authentic(&app, &uri, &headers, &form) {
+        return forbidden();
     }
     match request::status_event(&form) {
         Ok(event) => {
             let key = app.pseudonyms.call_key(&event.call_id);
             info!(call = %key, call.status = event.call_status.as_str(), "call status");
-            xml(twiml::render(&[], &twiml::Links { public_url: &app.settings.twilio.public_url }))
+            xml(twiml::render(
+                &[],
+                &twiml::Links {
+                    public_url: &app.settings.twilio.public_url,
+                },
+            ))
         }
         Err(e) => {
             warn!(error = %e, "twilio status callback rejected: bad request");

@@ -2,64 +2,91 @@
 //! reason and the next opening instant. Pure: every answer is a function of
 //! the instant it is asked for; nothing here reads the clock.
 //!
-//! INTERFACE STUB — filled in by the schedule work; signatures are the contract.
+//! The module owns: the operator's text formats for hours, holiday calendars
+//! and closures (with errors an operator understands); the German holiday
+//! rules for every year and state; the conversion of local German time to
+//! instants across DST; and how a voice prompt says hours and next opening.
+//!
+//! Layout: `hours` (day and week hours), `calendar` and `holidays` (which
+//! days are public holidays, `easter` for the movable ones), `closures`,
+//! `local` (wall clock → instant), `decide` ([`Schedule::decide`]),
+//! [`speech`] (sentences for prompts), `tests` (cross-module tests).
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod calendar;
+mod closures;
+mod decide;
+mod easter;
+mod holidays;
+mod hours;
+mod local;
+pub mod speech;
+
+#[cfg(test)]
+mod tests;
+
+pub use calendar::{HolidayCalendar, HolidayError};
+pub use closures::{Closure, ClosureError};
+pub use easter::easter_sunday;
+pub use holidays::Holiday;
+pub use hours::{DayHours, HoursError, TimeOfDay, TimeRange, WeeklyHours};
+
+use chrono::DateTime;
 use chrono_tz::Tz;
 
-/// Opening hours of one weekday: zero or more ranges in local time, sorted,
-/// non-overlapping. `"00:00-24:00"` is all day; `"09:00-12:00,13:00-16:00"`
-/// has a break.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct DayHours {/* ranges */}
-
-/// Opening hours for each weekday (Monday first); a missing day is closed.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct WeeklyHours {/* [DayHours; 7] */}
-
-/// Which public holidays close the hotline: Germany's nationwide ones, plus
-/// those of one state, or none.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HolidayCalendar {
-    None,
-    Germany { state: Option<String> },
-}
-
-/// An extra closure: one day or an inclusive range of days, in local dates.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Closure {
-    pub first: NaiveDate,
-    pub last: NaiveDate,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Holiday {
-    /// Stable id, e.g. `good_friday`.
-    pub id: &'static str,
-    pub name_de: &'static str,
-    pub name_en: &'static str,
-}
-
+/// Why the hotline is closed at an instant. Checked in this order: a closure
+/// day, then a public holiday, then the weekly hours.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClosedReason {
+    /// The weekday has no opening hours at all (not only Saturday and Sunday:
+    /// any weekday without hours).
     Weekend,
+    /// Today has hours and one of its ranges is still to come: before the
+    /// first range, or in a break between two ranges.
     BeforeHours,
+    /// Today has hours and the last of them has ended.
     AfterHours,
+    /// A public holiday of the configured calendar closes the whole local day.
     Holiday(Holiday),
+    /// An operator-set closure closes the whole local day.
     Closure,
 }
 
+impl ClosedReason {
+    /// Stable machine name for logs, metrics labels and `simulate --json`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClosedReason::Weekend => "weekend",
+            ClosedReason::BeforeHours => "before_hours",
+            ClosedReason::AfterHours => "after_hours",
+            ClosedReason::Holiday(_) => "holiday",
+            ClosedReason::Closure => "closure",
+        }
+    }
+}
+
+/// The answer for one instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
-    Open {
-        closes_at: DateTime<Tz>,
-    },
+    /// Open; `closes_at` is the end of the current range of today's hours.
+    /// A range ending at 24:00 closes at local midnight, even if the next day
+    /// opens at 00:00 again (then the line is in fact open straight through).
+    Open { closes_at: DateTime<Tz> },
+    /// Closed; `next_open` is the first later instant at which the line is
+    /// open, searched up to 400 days ahead (`None`: not within that time).
     Closed {
         reason: ClosedReason,
         next_open: Option<DateTime<Tz>>,
     },
 }
 
+impl Decision {
+    pub fn is_open(&self) -> bool {
+        matches!(self, Decision::Open { .. })
+    }
+}
+
+/// Everything that decides whether the hotline is open: the local time zone
+/// (`Europe/Berlin` for German hotlines), weekly hours, holidays, closures.
 #[derive(Clone, Debug)]
 pub struct Schedule {
     pub tz: Tz,
@@ -67,6 +94,3 @@ pub struct Schedule {
     pub holidays: HolidayCalendar,
     pub closures: Vec<Closure>,
 }
-
-mod stub_impl;
-pub use stub_impl::speech;

@@ -1,5 +1,6 @@
 //! `spawn_app()`: a real `lotse` on port 0 with a fixed clock, and a client
 //! that signs webhooks exactly as Twilio does.
+#![allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -51,18 +52,29 @@ pub async fn spawn_app(at: &str) -> TestApp {
 pub async fn spawn_with(settings: Settings, at: &str) -> TestApp {
     let clock = Arc::new(FixedClock::new(instant(at)));
     let app = App::new(settings, clock.clone());
-    let server = Server::bind(app, "127.0.0.1:0".parse().unwrap()).await.expect("bind");
+    let server = Server::bind(app, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("bind");
     let addr = server.local_addr().unwrap();
     tokio::spawn(server.run(std::future::pending()));
-    TestApp { addr, clock, client: reqwest::Client::new() }
+    TestApp {
+        addr,
+        clock,
+        client: reqwest::Client::new(),
+    }
 }
 
 pub fn instant(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(rfc3339)
+        .expect("RFC 3339")
+        .with_timezone(&Utc)
 }
 
 pub fn pairs(params: &[(&str, &str)]) -> Vec<(String, String)> {
-    params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// The parameters Twilio sends with a new call (a realistic subset).
@@ -84,13 +96,30 @@ pub fn incoming(call_sid: &str) -> Vec<(String, String)> {
 impl TestApp {
     /// POSTs `params` to `path_and_query`, signed with `token` for the
     /// public URL (or unsigned with `None`).
-    pub async fn post(&self, path_and_query: &str, params: &[(String, String)], token: Option<&str>) -> Reply {
+    pub async fn post(
+        &self,
+        path_and_query: &str,
+        params: &[(String, String)],
+        token: Option<&str>,
+    ) -> Reply {
         let url = format!("{PUBLIC_URL}{path_and_query}");
-        self.post_signed_for(path_and_query, params, token.map(|t| signature::compute(t.as_bytes(), &url, params))).await
+        self.post_signed_for(
+            path_and_query,
+            params,
+            token.map(|t| signature::compute(t.as_bytes(), &url, params)),
+        )
+        .await
     }
 
-    pub async fn post_signed_for(&self, path_and_query: &str, params: &[(String, String)], sig: Option<String>) -> Reply {
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
+    pub async fn post_signed_for(
+        &self,
+        path_and_query: &str,
+        params: &[(String, String)],
+        sig: Option<String>,
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
         let mut req = self
             .client
             .post(format!("http://{}{}", self.addr, path_and_query))
@@ -101,8 +130,16 @@ impl TestApp {
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
-        let content_type = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        Reply { status, content_type, body: resp.text().await.unwrap() }
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        Reply {
+            status,
+            content_type,
+            body: resp.text().await.unwrap(),
+        }
     }
 
     pub async fn voice(&self, path_and_query: &str, params: &[(String, String)]) -> Reply {
@@ -110,7 +147,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let resp = self.client.get(format!("http://{}{}", self.addr, path)).send().await.expect("request");
+        let resp = self
+            .client
+            .get(format!("http://{}{}", self.addr, path))
+            .send()
+            .await
+            .expect("request");
         (resp.status().as_u16(), resp.text().await.unwrap())
     }
 }
@@ -119,5 +161,8 @@ impl TestApp {
 pub fn gather_action(twiml: &str) -> String {
     let start = twiml.find("action=\"").expect("a Gather with action") + "action=\"".len();
     let url = &twiml[start..start + twiml[start..].find('"').unwrap()];
-    url.replace("&amp;", "&").strip_prefix(PUBLIC_URL).expect("action on the public URL").to_owned()
+    url.replace("&amp;", "&")
+        .strip_prefix(PUBLIC_URL)
+        .expect("action on the public URL")
+        .to_owned()
 }
