@@ -15,7 +15,7 @@ def main() -> int:
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    path, pairs = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
+    path, pairs = sys.argv[1], [tuple(a.split("=", 1)) for a in sys.argv[2:]]
     token = os.environ.get("LOTSE_TWILIO__AUTH_TOKEN")
     if not token:
         print("set LOTSE_TWILIO__AUTH_TOKEN (the first token if several)", file=sys.stderr)

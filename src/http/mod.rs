@@ -18,7 +18,8 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use state::{situation, App};
 
@@ -47,7 +48,7 @@ pub fn router(app: Arc<App>) -> Router {
                 let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str());
                 let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
                 tracing::info_span!("http", http.route = route, http.method = %req.method(), request.id = id)
-            }))
+            }).on_response(DefaultOnResponse::new().level(Level::INFO)))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }

@@ -136,7 +136,8 @@ async fn answer(
             flow::start(flow, &sit, Some(&lang))?
         }
     };
-    let steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
+    let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
+    steps.dedup();
     info!(flow.steps = ?steps, "call answered");
     let links = twiml::Links {
         public_url: &app.settings.twilio.public_url,
