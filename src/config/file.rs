@@ -19,6 +19,18 @@ pub struct ConfigFile {
     pub flow: FlowSection,
     #[serde(default)]
     pub log: LogSection,
+    #[serde(default)]
+    pub redis: RedisSection,
+}
+
+/// The shared store. Absent `url` → an embedded in-memory store (one
+/// instance only). The URL may carry a password, so it is a secret
+/// (`LOTSE_REDIS__URL`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSection {
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub url: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -43,6 +43,8 @@ pub struct Settings {
     /// `None` for the built-in flow, which speaks every prompt by TTS.
     pub audio_dir: Option<PathBuf>,
     pub log_format: LogFormat,
+    /// `None`: the embedded in-memory store.
+    pub redis_url: Option<SecretString>,
     pub source: Source,
 }
 
@@ -140,6 +142,7 @@ impl Settings {
                 flow,
                 audio_dir,
                 log_format: file.log.format,
+                redis_url: file.redis.url,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),
