@@ -1,0 +1,257 @@
+//! The shared store: every operation is one call of the Lua script in
+//! `store.lua` + `calls.lua`, so each is atomic across any number of lotse
+//! instances. This file only encodes arguments and decodes replies.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{FromRedisValue, Script, Value};
+
+use super::error::{Result, StoreError};
+use super::keys::KeyPrefix;
+use super::types::{
+    CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
+};
+use crate::call::CallId;
+
+static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(concat!(
+        include_str!("store.lua"),
+        include_str!("calls.lua")
+    ))
+});
+
+/// How long one Redis round trip may take before the caller gets an error
+/// (and fallback markup) instead of dead air.
+#[derive(Clone, Copy, Debug)]
+pub struct RedisTimeouts {
+    pub connect: Duration,
+    pub response: Duration,
+}
+
+impl Default for RedisTimeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_millis(1000),
+            response: Duration::from_millis(1000),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: ConnectionManager,
+    prefix: KeyPrefix,
+}
+
+impl RedisStore {
+    /// Does not contact Redis: the connection is made on first use and
+    /// remade after every failure, so lotse can start while Redis is down
+    /// (and say so on `/readyz` via [`RedisStore::ping`]).
+    pub fn connect(url: &str, prefix: KeyPrefix, timeouts: RedisTimeouts) -> Result<Self> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeouts.connect))
+            .set_response_timeout(Some(timeouts.response))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        Ok(Self { conn, prefix })
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING").query_async::<()>(&mut conn).await?;
+        Ok(())
+    }
+
+    async fn run<T: FromRedisValue>(
+        &self,
+        op: &str,
+        now: DateTime<Utc>,
+        args: &[&str],
+    ) -> Result<T> {
+        let mut inv = SCRIPT.key(self.prefix.as_str());
+        inv.arg(op).arg(now.timestamp_millis());
+        for a in args {
+            inv.arg(*a);
+        }
+        let mut conn = self.conn.clone();
+        Ok(inv.invoke_async(&mut conn).await?)
+    }
+
+    pub async fn register(
+        &self,
+        id: &CounsellorId,
+        pools: &[PoolId],
+        now: DateTime<Utc>,
+    ) -> Result<CounsellorState> {
+        let csv = pools
+            .iter()
+            .map(PoolId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        let reply = self.run("register", now, &[id.as_str(), &csv]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn set_status(
+        &self,
+        id: &CounsellorId,
+        presence: Presence,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        let ttl = ms(ttl);
+        let p = Status::from(presence).as_str();
+        let reply = self.run("set_status", now, &[id.as_str(), p, &ttl]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn heartbeat(
+        &self,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        let reply = self.run("heartbeat", now, &[id.as_str(), &ms(ttl)]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn states(
+        &self,
+        ids: &[CounsellorId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CounsellorState>> {
+        let args: Vec<&str> = ids.iter().map(CounsellorId::as_str).collect();
+        parse_states(self.run("states", now, &args).await?)
+    }
+
+    pub async fn claim(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CounsellorId>> {
+        let args = [call.as_str(), pool.as_str(), strategy.as_str()];
+        let won: Option<String> = self.run("claim", now, &args).await?;
+        won.map(|w| CounsellorId::parse(&w).ok_or_else(|| protocol("claimed id", &w)))
+            .transpose()
+    }
+
+    pub async fn answered(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.run("answered", now, &[call.as_str(), id.as_str()])
+            .await
+    }
+
+    pub async fn ring_failed(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        max_no_answer: u32,
+    ) -> Result<RingOutcome> {
+        let max = max_no_answer.to_string();
+        let (applied, misses, auto): (bool, u32, bool) = self
+            .run("ring_failed", now, &[call.as_str(), id.as_str(), &max])
+            .await?;
+        Ok(RingOutcome {
+            applied,
+            consecutive_misses: misses,
+            auto_away: auto,
+        })
+    }
+
+    pub async fn call_ended(
+        &self,
+        call: &CallId,
+        now: DateTime<Utc>,
+        wrap_up: Duration,
+    ) -> Result<bool> {
+        self.run("call_ended", now, &[call.as_str(), &ms(wrap_up)])
+            .await
+    }
+
+    pub async fn enqueue(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>> {
+        let pos: u32 = self
+            .run("enqueue", now, &[call.as_str(), pool.as_str()])
+            .await?;
+        Ok((pos > 0).then_some(pos))
+    }
+
+    pub async fn position(&self, call: &CallId, now: DateTime<Utc>) -> Result<Option<u32>> {
+        let pos: u32 = self.run("position", now, &[call.as_str()]).await?;
+        Ok((pos > 0).then_some(pos))
+    }
+
+    pub async fn leave(&self, call: &CallId, abandoned: bool, now: DateTime<Utc>) -> Result<bool> {
+        let flag = if abandoned { "1" } else { "0" };
+        self.run("leave", now, &[call.as_str(), flag]).await
+    }
+
+    pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
+        let v: Vec<u64> = self.run("stats", now, &[]).await?;
+        let [waiting, s0, s1, s2, s3, s4, s5, leases_expired, auto_away, abandoned] = v[..] else {
+            return Err(protocol("stats", &format!("{v:?}")));
+        };
+        Ok(Stats {
+            waiting,
+            by_status: [s0, s1, s2, s3, s4, s5],
+            leases_expired,
+            auto_away,
+            abandoned,
+        })
+    }
+}
+
+fn ms(d: Duration) -> String {
+    d.as_millis().to_string()
+}
+
+fn protocol(what: &str, got: &str) -> StoreError {
+    StoreError::Protocol(format!("{what}: {got}"))
+}
+
+fn one_state(reply: Vec<Value>, id: &CounsellorId) -> Result<CounsellorState> {
+    if reply.is_empty() {
+        return Err(StoreError::UnknownCounsellor(id.to_string()));
+    }
+    parse_states(reply)?
+        .pop()
+        .ok_or_else(|| protocol("state", "empty"))
+}
+
+/// The script flattens each state to `[id, status, since_ms, calls_today]`.
+fn parse_states(reply: Vec<Value>) -> Result<Vec<CounsellorState>> {
+    let bad = |e: redis::ParsingError| protocol("state", &e.to_string());
+    let mut out = Vec::with_capacity(reply.len() / 4);
+    let mut it = reply.into_iter();
+    while let (Some(id), Some(status), Some(since), Some(calls)) =
+        (it.next(), it.next(), it.next(), it.next())
+    {
+        let id = String::from_redis_value(id).map_err(bad)?;
+        let status = String::from_redis_value(status).map_err(bad)?;
+        let since = i64::from_redis_value(since).map_err(bad)?;
+        out.push(CounsellorState {
+            id: CounsellorId::parse(&id).ok_or_else(|| protocol("id", &id))?,
+            status: status.parse().map_err(|e: String| protocol("status", &e))?,
+            since: DateTime::from_timestamp_millis(since)
+                .ok_or_else(|| protocol("since", &since.to_string()))?,
+            calls_today: u32::from_redis_value(calls).map_err(bad)?,
+        });
+    }
+    Ok(out)
+}
