@@ -6,6 +6,7 @@
 mod redis_server;
 
 mod call_cases;
+mod differential;
 mod fault;
 mod harness;
 mod line_cases;

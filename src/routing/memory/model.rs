@@ -101,6 +101,7 @@ pub(super) struct Model {
     pub leases_expired: u64,
     pub auto_away: u64,
     pub abandoned: u64,
+    next_sweep: i64,
 }
 
 impl Model {
@@ -147,7 +148,12 @@ impl Model {
         for (id, lease) in due {
             self.expired(&id, lease);
         }
-        self.calls.retain(|_, r| now - r.touched < CALL_TTL_MS);
+        // Sweeping old call records every operation would cost O(calls);
+        // once a minute (of `now`) is plenty for a one-day retention.
+        if now >= self.next_sweep {
+            self.calls.retain(|_, r| now - r.touched < CALL_TTL_MS);
+            self.next_sweep = now + 60_000;
+        }
     }
 
     pub fn rank(&self, call: &str) -> Option<(PoolId, u32)> {
