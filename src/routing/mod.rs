@@ -5,7 +5,7 @@
 //! # Layout
 //! - `types`: ids, statuses, strategies and what the store reports.
 //! - [`Store`] (`store`): the handle callers hold; dispatches to
-//! - `redis_store` (+ `redis_reply`) + `store.lua`/`calls.lua`: the shared store, one Lua
+//! - `redis_store` (+ `redis_conn`, `redis_reply`) + `store.lua`/`calls.lua`: the shared store, one Lua
 //!   script call per operation, keys as laid out in `keys`;
 //! - `memory`: the same rules for a single instance, without Redis.
 //! - `error`: [`StoreError`], which callers turn into fallback markup.
@@ -16,6 +16,7 @@
 mod error;
 mod keys;
 mod memory;
+mod redis_conn;
 mod redis_reply;
 mod redis_store;
 mod store;
@@ -24,7 +25,8 @@ mod types;
 pub use error::StoreError;
 pub use keys::KeyPrefix;
 pub use memory::MemoryStore;
-pub use redis_store::{RedisStore, RedisTimeouts};
+pub use redis_conn::RedisTimeouts;
+pub use redis_store::RedisStore;
 pub use store::Store;
 pub use types::{
     CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,

@@ -6,11 +6,11 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{FromRedisValue, Script};
 
 use super::error::Result;
 use super::keys::KeyPrefix;
+use super::redis_conn::{Conn, RedisTimeouts};
 use super::redis_reply::{one_state, parse_states, protocol};
 use super::types::{
     CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
@@ -24,48 +24,35 @@ static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
     ))
 });
 
-/// How long one Redis round trip may take before the caller gets an error
-/// (and fallback markup) instead of dead air.
-#[derive(Clone, Copy, Debug)]
-pub struct RedisTimeouts {
-    pub connect: Duration,
-    pub response: Duration,
-}
-
-impl Default for RedisTimeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_millis(1000),
-            response: Duration::from_millis(1000),
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct RedisStore {
-    conn: ConnectionManager,
+    conn: Conn,
     prefix: KeyPrefix,
 }
 
 impl RedisStore {
     /// Does not contact Redis: the connection is made on first use and
     /// remade after every failure, so lotse can start while Redis is down
-    /// (and say so on `/readyz` via [`RedisStore::ping`]).
+    /// (and say so on `/readyz` via [`RedisStore::ping`]). Call it inside a
+    /// Tokio runtime: the connection manager spawns its reconnect task there.
     pub fn connect(url: &str, prefix: KeyPrefix, timeouts: RedisTimeouts) -> Result<Self> {
-        let client = redis::Client::open(url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeouts.connect))
-            .set_response_timeout(Some(timeouts.response))
-            .set_number_of_retries(2)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        let conn = Conn::single(url, timeouts)?;
+        Ok(Self { conn, prefix })
+    }
+
+    /// Connects to a Redis Cluster through any of its `nodes`. Unlike
+    /// [`RedisStore::connect`] this needs the cluster up: it reads the slot map.
+    pub async fn connect_cluster(
+        nodes: &[String],
+        prefix: KeyPrefix,
+        timeouts: RedisTimeouts,
+    ) -> Result<Self> {
+        let conn = Conn::cluster(nodes, timeouts).await?;
         Ok(Self { conn, prefix })
     }
 
     pub async fn ping(&self) -> Result<()> {
-        let mut conn = self.conn.clone();
-        redis::cmd("PING").query_async::<()>(&mut conn).await?;
-        Ok(())
+        self.conn.ping().await
     }
 
     async fn run<T: FromRedisValue>(
@@ -79,8 +66,7 @@ impl RedisStore {
         for a in args {
             inv.arg(*a);
         }
-        let mut conn = self.conn.clone();
-        Ok(inv.invoke_async(&mut conn).await?)
+        self.conn.eval(&inv).await
     }
 
     pub async fn register(

@@ -9,6 +9,7 @@ use lotse::routing::{
     CounsellorId, KeyPrefix, MemoryStore, PoolId, Presence, RedisStore, RedisTimeouts, Store,
 };
 
+use crate::redis_cluster::RedisCluster;
 use crate::redis_server::RedisServer;
 
 pub const TTL: Duration = Duration::from_secs(90);
@@ -44,6 +45,14 @@ pub fn redis_store(server: &RedisServer) -> RedisStore {
     };
     let prefix = KeyPrefix::new("lotse-test", "hotline").unwrap();
     RedisStore::connect(&server.url(), prefix, timeouts).expect("redis url")
+}
+
+/// A store on `cluster` for hotline `h<n>`.
+pub async fn cluster_store(cluster: &RedisCluster, n: u32) -> Store {
+    let prefix = KeyPrefix::new("lotse-test", &format!("h{n}")).unwrap();
+    let urls = cluster.urls();
+    let store = RedisStore::connect_cluster(&urls, prefix, RedisTimeouts::default()).await;
+    Store::Redis(store.expect("cluster connection"))
 }
 
 /// `s` seconds after a fixed Monday 09:00 UTC.

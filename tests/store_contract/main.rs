@@ -2,6 +2,8 @@
 //! `redis-server` per test) and against the in-memory store, plus the
 //! Redis-only race and outage tests.
 
+#[path = "../support/redis_cluster.rs"]
+mod redis_cluster;
 #[path = "../support/redis_server.rs"]
 mod redis_server;
 
@@ -13,7 +15,9 @@ mod line_cases;
 mod presence_cases;
 mod race;
 
-/// Runs every listed case once per store: `redis::<case>` and `memory::<case>`.
+/// Runs every listed case once per store: `redis::<case>`, `memory::<case>`,
+/// and all of them in turn on one Redis Cluster, each under its own hotline
+/// (so in its own hash slot, spread over the three nodes).
 macro_rules! contract {
     ($($module:ident :: $case:ident),* $(,)?) => {
         mod redis {
@@ -29,6 +33,14 @@ macro_rules! contract {
                 let h = crate::harness::Harness::memory();
                 crate::$module::$case(&h.store).await;
             })*
+        }
+        #[tokio::test]
+        async fn all_cases_on_a_redis_cluster() {
+            let cluster = crate::redis_cluster::RedisCluster::start();
+            let mut hotline = 0;
+            $(hotline += 1;
+            let store = crate::harness::cluster_store(&cluster, hotline).await;
+            crate::$module::$case(&store).await;)*
         }
     };
 }

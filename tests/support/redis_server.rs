@@ -11,24 +11,36 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     port: u16,
     dir: tempfile::TempDir,
+    extra: Vec<String>,
     child: Option<Child>,
 }
 
 impl RedisServer {
     /// Panics (loudly, never skips) when `redis-server` is not installed.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// With extra server options, e.g. `--cluster-enabled yes`.
+    pub fn start_with(extra: &[&str]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("no free loopback port")
             .port();
         let dir = tempfile::tempdir().expect("tempdir for redis-server");
+        let extra = extra.iter().map(|s| s.to_string()).collect();
         let mut server = Self {
             port,
             dir,
+            extra,
             child: None,
         };
         server.restart();
         server
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn url(&self) -> String {
@@ -51,6 +63,7 @@ impl RedisServer {
             .args(["--save", "", "--appendonly", "no"])
             .arg("--dir")
             .arg(self.dir.path())
+            .args(&self.extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
