@@ -192,3 +192,11 @@ pub struct Stats {
     pub auto_away: u64,
     pub abandoned: u64,
 }
+
+impl Stats {
+    /// Counsellors in `status` now.
+    pub fn count(&self, status: Status) -> u64 {
+        let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);
+        self.by_status[i]
+    }
+}

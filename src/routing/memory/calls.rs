@@ -29,8 +29,11 @@ impl MemoryStore {
             rec.tried.clone(),
         );
         if let Some(rung) = pending {
-            let c = &m.team[&rung];
-            if c.status == Status::Ringing && c.call.as_deref() == Some(key) {
+            let ringing = m
+                .team
+                .get(&rung)
+                .is_some_and(|c| c.status == Status::Ringing && c.call.as_deref() == Some(key));
+            if ringing {
                 return Ok(Some(rung));
             }
         }

@@ -1,6 +1,8 @@
 //! The embedded store for a single lotse instance (no `redis.url`): the same
 //! rules as the Redis script, kept in a mutex-guarded [`model::Model`].
-//! Presence operations live here, call operations in `calls.rs`.
+//! Presence operations live here, call operations in `calls.rs`, the line
+//! in `line.rs`. Unlike Redis it scans the team on every operation (about
+//! 1 ms at 10,000 counsellors): fine for the small teams one instance serves.
 
 mod calls;
 mod line;
