@@ -200,3 +200,34 @@ impl Stats {
         self.by_status[i]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn ids_of_the_allowed_alphabet_parse(raw in "[a-z0-9_-]{1,32}") {
+            let id = CounsellorId::parse(&raw).unwrap();
+            prop_assert_eq!(id.as_str(), raw.as_str());
+        }
+
+        #[test]
+        fn anything_else_is_refused(raw in ".*[^a-z0-9_-].*|[a-z]{33,40}|") {
+            prop_assert!(CounsellorId::parse(&raw).is_none());
+        }
+    }
+
+    #[test]
+    fn wire_names_are_snake_case() {
+        let json = serde_json::to_string(&Status::InCall).unwrap();
+        assert_eq!(json, "\"in_call\"");
+        for s in Status::ALL {
+            assert_eq!(s.as_str().parse::<Status>(), Ok(s));
+        }
+        let p: Presence = serde_json::from_str("\"away\"").unwrap();
+        assert_eq!(Status::from(p), Status::Away);
+        assert!(serde_json::from_str::<CounsellorId>("\"Anna\"").is_err());
+    }
+}
