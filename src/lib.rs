@@ -6,6 +6,7 @@
 //! - [`schedule`]: opening hours, holidays, closures → open or closed, and when next open.
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
+//! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
@@ -16,5 +17,6 @@ pub mod config;
 pub mod flow;
 pub mod http;
 pub mod providers;
+pub mod routing;
 pub mod schedule;
 pub mod telemetry;

@@ -1,0 +1,33 @@
+//! Who to ring: counsellor presence (with expiring leases), the atomic
+//! claim of a free counsellor for a call, the ring/answer/end bookkeeping,
+//! and the per-pool FIFO waiting line.
+//!
+//! # Layout
+//! - `types`: ids, statuses, strategies and what the store reports.
+//! - [`Store`] (`store`): the handle callers hold; dispatches to
+//! - `redis_store` (+ `redis_conn`, `redis_reply`) + `store.lua`/`calls.lua`: the shared store, one Lua
+//!   script call per operation, keys as laid out in `keys`;
+//! - `memory`: the same rules for a single instance, without Redis.
+//! - `error`: [`StoreError`], which callers turn into fallback markup.
+//!
+//! This module holds counsellor ids, pool names and call ids only; it never
+//! sees a phone number.
+
+mod error;
+mod keys;
+mod memory;
+mod redis_conn;
+mod redis_reply;
+mod redis_store;
+mod store;
+mod types;
+
+pub use error::StoreError;
+pub use keys::KeyPrefix;
+pub use memory::MemoryStore;
+pub use redis_conn::RedisTimeouts;
+pub use redis_store::RedisStore;
+pub use store::Store;
+pub use types::{
+    CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
+};

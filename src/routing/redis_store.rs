@@ -1,0 +1,209 @@
+//! The shared store: every operation is one call of the Lua script in
+//! `store.lua` + `calls.lua`, so each is atomic across any number of lotse
+//! instances. This file only encodes arguments and decodes replies.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use redis::{FromRedisValue, Script};
+
+use super::error::Result;
+use super::keys::KeyPrefix;
+use super::redis_conn::{Conn, RedisTimeouts};
+use super::redis_reply::{one_state, parse_states, protocol};
+use super::types::{
+    CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
+};
+use crate::call::CallId;
+
+static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(concat!(
+        include_str!("store.lua"),
+        include_str!("calls.lua")
+    ))
+});
+
+#[derive(Clone)]
+pub struct RedisStore {
+    conn: Conn,
+    prefix: KeyPrefix,
+}
+
+impl RedisStore {
+    /// Does not contact Redis: the connection is made on first use and
+    /// remade after every failure, so lotse can start while Redis is down
+    /// (and say so on `/readyz` via [`RedisStore::ping`]). Call it inside a
+    /// Tokio runtime: the connection manager spawns its reconnect task there.
+    pub fn connect(url: &str, prefix: KeyPrefix, timeouts: RedisTimeouts) -> Result<Self> {
+        let conn = Conn::single(url, timeouts)?;
+        Ok(Self { conn, prefix })
+    }
+
+    /// Connects to a Redis Cluster through any of its `nodes`. Unlike
+    /// [`RedisStore::connect`] this needs the cluster up: it reads the slot map.
+    pub async fn connect_cluster(
+        nodes: &[String],
+        prefix: KeyPrefix,
+        timeouts: RedisTimeouts,
+    ) -> Result<Self> {
+        let conn = Conn::cluster(nodes, timeouts).await?;
+        Ok(Self { conn, prefix })
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.conn.ping().await
+    }
+
+    async fn run<T: FromRedisValue>(
+        &self,
+        op: &str,
+        now: DateTime<Utc>,
+        args: &[&str],
+    ) -> Result<T> {
+        let mut inv = SCRIPT.key(self.prefix.as_str());
+        inv.arg(op).arg(now.timestamp_millis());
+        for a in args {
+            inv.arg(*a);
+        }
+        self.conn.eval(&inv).await
+    }
+
+    pub async fn register(
+        &self,
+        id: &CounsellorId,
+        pools: &[PoolId],
+        now: DateTime<Utc>,
+    ) -> Result<CounsellorState> {
+        let csv = pools
+            .iter()
+            .map(PoolId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        let reply = self.run("register", now, &[id.as_str(), &csv]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn set_status(
+        &self,
+        id: &CounsellorId,
+        presence: Presence,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        let ttl = ms(ttl);
+        let p = Status::from(presence).as_str();
+        let reply = self.run("set_status", now, &[id.as_str(), p, &ttl]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn heartbeat(
+        &self,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        let reply = self.run("heartbeat", now, &[id.as_str(), &ms(ttl)]).await?;
+        one_state(reply, id)
+    }
+
+    pub async fn states(
+        &self,
+        ids: &[CounsellorId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CounsellorState>> {
+        let args: Vec<&str> = ids.iter().map(CounsellorId::as_str).collect();
+        parse_states(self.run("states", now, &args).await?)
+    }
+
+    pub async fn claim(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CounsellorId>> {
+        let args = [call.as_str(), pool.as_str(), strategy.as_str()];
+        let won: Option<String> = self.run("claim", now, &args).await?;
+        won.map(|w| CounsellorId::parse(&w).ok_or_else(|| protocol("claimed id", &w)))
+            .transpose()
+    }
+
+    pub async fn answered(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.run("answered", now, &[call.as_str(), id.as_str()])
+            .await
+    }
+
+    pub async fn ring_failed(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        max_no_answer: u32,
+    ) -> Result<RingOutcome> {
+        let max = max_no_answer.to_string();
+        let (applied, misses, auto): (bool, u32, bool) = self
+            .run("ring_failed", now, &[call.as_str(), id.as_str(), &max])
+            .await?;
+        Ok(RingOutcome {
+            applied,
+            consecutive_misses: misses,
+            auto_away: auto,
+        })
+    }
+
+    pub async fn call_ended(
+        &self,
+        call: &CallId,
+        now: DateTime<Utc>,
+        wrap_up: Duration,
+    ) -> Result<bool> {
+        self.run("call_ended", now, &[call.as_str(), &ms(wrap_up)])
+            .await
+    }
+
+    pub async fn enqueue(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>> {
+        let pos: u32 = self
+            .run("enqueue", now, &[call.as_str(), pool.as_str()])
+            .await?;
+        Ok((pos > 0).then_some(pos))
+    }
+
+    pub async fn position(&self, call: &CallId, now: DateTime<Utc>) -> Result<Option<u32>> {
+        let pos: u32 = self.run("position", now, &[call.as_str()]).await?;
+        Ok((pos > 0).then_some(pos))
+    }
+
+    pub async fn leave(&self, call: &CallId, abandoned: bool, now: DateTime<Utc>) -> Result<bool> {
+        let flag = if abandoned { "1" } else { "0" };
+        self.run("leave", now, &[call.as_str(), flag]).await
+    }
+
+    pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
+        let v: Vec<u64> = self.run("stats", now, &[]).await?;
+        let [waiting, s0, s1, s2, s3, s4, s5, leases_expired, auto_away, abandoned] = v[..] else {
+            return Err(protocol("stats", &format!("{v:?}")));
+        };
+        Ok(Stats {
+            waiting,
+            by_status: [s0, s1, s2, s3, s4, s5],
+            leases_expired,
+            auto_away,
+            abandoned,
+        })
+    }
+}
+
+fn ms(d: Duration) -> String {
+    d.as_millis().to_string()
+}

@@ -1,0 +1,179 @@
+//! [`Store`]: the one handle the flow engine and the HTTP layer hold. It
+//! dispatches to Redis (shared by many instances) or memory (one instance);
+//! both follow the same rules, proven by `tests/store_contract`.
+//!
+//! Every operation takes the instant it happens at; neither store reads the
+//! clock. Time-driven changes (a lease running out, a wrap-up ending) are
+//! applied lazily at the start of whichever operation comes next, so
+//! results depend only on the sequence of calls and their `now`s.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::error::Result;
+use super::memory::MemoryStore;
+use super::redis_store::RedisStore;
+use super::types::{CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Strategy};
+use crate::call::CallId;
+
+#[derive(Clone)]
+pub enum Store {
+    Redis(RedisStore),
+    Memory(MemoryStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident . $op:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Redis(s) => s.$op($($arg),*).await,
+            Store::Memory(s) => s.$op($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// For `/readyz`: can the store answer right now?
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(self.ping())
+    }
+
+    /// Puts a configured counsellor on the roster (offline if new) and sets
+    /// the pools they take calls from, replacing earlier ones. Idempotent;
+    /// call it for every configured counsellor at start.
+    pub async fn register(
+        &self,
+        id: &CounsellorId,
+        pools: &[PoolId],
+        now: DateTime<Utc>,
+    ) -> Result<CounsellorState> {
+        dispatch!(self.register(id, pools, now))
+    }
+
+    /// The counsellor's own switch. `Available` starts a lease of `ttl`;
+    /// while lotse holds them (ringing, in call, wrap-up) it only renews the
+    /// lease, so nobody can be offered a second call. `Away`/`Offline` apply
+    /// at once, even mid-call (the operator's "force offline").
+    pub async fn set_status(
+        &self,
+        id: &CounsellorId,
+        presence: Presence,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        dispatch!(self.set_status(id, presence, now, ttl))
+    }
+
+    /// Renews the lease of a counsellor who is available or held by a call.
+    /// It never brings back someone offline or away: a page left open must
+    /// not make a counsellor available after their lease already ran out.
+    pub async fn heartbeat(
+        &self,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        dispatch!(self.heartbeat(id, now, ttl))
+    }
+
+    pub async fn state(
+        &self,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CounsellorState>> {
+        Ok(self.states(std::slice::from_ref(id), now).await?.pop())
+    }
+
+    /// States of the given ids in that order; ids not on the roster are left out.
+    pub async fn states(
+        &self,
+        ids: &[CounsellorId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CounsellorState>> {
+        dispatch!(self.states(ids, now))
+    }
+
+    /// Picks a free counsellor of `pool` for `call` by `strategy` and marks
+    /// them ringing, atomically. `None` when nobody is free, when the call
+    /// ended, or when callers wait ahead of it in the pool's line (a waiting
+    /// call may claim only from the head; a call not in line only when the
+    /// line is empty). Repeating a claim whose ring is still pending returns
+    /// the same counsellor; a counsellor once claimed for a call is never
+    /// claimed for it again.
+    pub async fn claim(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CounsellorId>> {
+        dispatch!(self.claim(call, pool, strategy, now))
+    }
+
+    /// The counsellor took the call: ringing → in_call, one more call today.
+    /// `false` when it was already recorded (a retried callback). Arriving
+    /// after `call_ended`, it still counts the call but moves no one.
+    pub async fn answered(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        dispatch!(self.answered(call, id, now))
+    }
+
+    /// No answer, busy or failed: the counsellor is free again (on a live
+    /// lease) or, at `max_no_answer` misses in a row, `away` (0 disables
+    /// that). A caller claimed from the line goes back to their old place.
+    pub async fn ring_failed(
+        &self,
+        call: &CallId,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        max_no_answer: u32,
+    ) -> Result<RingOutcome> {
+        dispatch!(self.ring_failed(call, id, now, max_no_answer))
+    }
+
+    /// Ends everything the call holds: its counsellor goes to wrap-up until
+    /// `now + wrap_up` if talking, is freed if still ringing; its place in
+    /// line is removed (counted abandoned). `false` if already ended.
+    pub async fn call_ended(
+        &self,
+        call: &CallId,
+        now: DateTime<Utc>,
+        wrap_up: Duration,
+    ) -> Result<bool> {
+        dispatch!(self.call_ended(call, now, wrap_up))
+    }
+
+    /// Joins the line of `pool` (FIFO by arrival) and returns the 1-based
+    /// position; repeating it keeps the place. `None` if the call ended.
+    pub async fn enqueue(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u32>> {
+        dispatch!(self.enqueue(call, pool, now))
+    }
+
+    pub async fn position(&self, call: &CallId, now: DateTime<Utc>) -> Result<Option<u32>> {
+        dispatch!(self.position(call, now))
+    }
+
+    /// Leaves the line for good (no return after a failed ring).
+    /// `abandoned` = the caller gave up; counted. `false` if not in line.
+    pub async fn leave(&self, call: &CallId, abandoned: bool, now: DateTime<Utc>) -> Result<bool> {
+        dispatch!(self.leave(call, abandoned, now))
+    }
+
+    pub async fn waiting_count(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(self.stats(now).await?.waiting)
+    }
+
+    /// Gauges and counters for `/metrics`; a handful of reads, not a scan.
+    pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
+        dispatch!(self.stats(now))
+    }
+}
