@@ -63,7 +63,7 @@ fn bench(c: &mut Criterion) {
         let at = chrono::DateTime::parse_from_rfc3339(at)
             .unwrap()
             .with_timezone(&chrono::Utc);
-        let app = router(App::new(settings(), Arc::new(FixedClock::new(at))));
+        let app = router(App::new(settings(), Arc::new(FixedClock::new(at))).unwrap());
         c.bench_function(name, |b| {
             b.to_async(&rt).iter(|| async {
                 let resp = app

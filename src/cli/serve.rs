@@ -9,6 +9,10 @@ use super::ConfigArg;
 use crate::clock::SystemClock;
 use crate::http::{shutdown_signal, App, Server};
 
+/// Often enough that a Redis restarted empty knows the team again within
+/// half a minute; cheap, since registering keeps everyone's state.
+const ROSTER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub fn run(arg: &ConfigArg) -> ExitCode {
     let settings = match super::load(arg) {
         Ok(s) => s,
@@ -31,7 +35,14 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         }
         let source = settings.source.name();
         let listen = settings.listen;
-        let app = App::new(settings, Arc::new(SystemClock));
+        let app = match App::new(settings, Arc::new(SystemClock)) {
+            Ok(app) => app,
+            Err(e) => {
+                error!(error = %e, "cannot set up the store");
+                return ExitCode::FAILURE;
+            }
+        };
+        tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
         let server = match Server::bind(app, listen).await {
             Ok(s) => s,
             Err(e) => {

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 
+pub use super::counsellors::{ApiSection, CounsellorEntry, RoutingSection};
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -21,6 +23,12 @@ pub struct ConfigFile {
     pub log: LogSection,
     #[serde(default)]
     pub redis: RedisSection,
+    #[serde(default)]
+    pub routing: RoutingSection,
+    #[serde(default)]
+    pub api: ApiSection,
+    #[serde(default)]
+    pub counsellors: Vec<CounsellorEntry>,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one

@@ -3,14 +3,17 @@
 //! field for every mistake. Loaded once at start; a broken file is refused
 //! then, never discovered during a call.
 
+mod counsellors;
 mod error;
 mod file;
 mod load;
 mod locate;
+mod roster;
 mod settings;
 
 pub use error::ConfigError;
 pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};
 pub use load::{load, Source, BUILT_IN};
 pub use locate::line_of;
+pub use roster::{parse_sha256, Counsellor, Phone, Routing};
 pub use settings::{Settings, Twilio};

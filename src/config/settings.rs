@@ -11,6 +11,7 @@ use super::error::{ConfigError, ConfigErrors};
 use super::file::{ConfigFile, LogFormat};
 use super::load::Source;
 use super::locate::line_of;
+use super::roster::{self, Counsellor, Routing};
 use crate::call::E164Number;
 use crate::flow::{self, Flow};
 use crate::schedule::{Closure, DayHours, HolidayCalendar, Schedule, WeeklyHours};
@@ -45,6 +46,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `None`: the embedded in-memory store.
     pub redis_url: Option<SecretString>,
+    pub routing: Routing,
+    pub counsellors: Vec<Counsellor>,
+    pub operator_token_sha256: Option<[u8; 32]>,
     pub source: Source,
 }
 
@@ -125,6 +129,25 @@ impl Settings {
             }
         };
 
+        if let Some(url) = &file.redis.url {
+            // Not echoed: a Redis URL may carry a password.
+            if redis::Client::open(url.expose_secret()).is_err() {
+                p.add(
+                    &["redis", "url"],
+                    "not a Redis URL (redis://host:port/db or rediss://…)",
+                );
+            }
+        }
+        let routing = roster::routing(&file.routing, &mut |path, m| p.add(path, m));
+        let operator_token_sha256 = roster::operator(&file.api, &mut |path, m| p.add(path, m));
+        let counsellors = match &flow {
+            Some(flow) => {
+                let languages: Vec<String> = flow.languages.keys().cloned().collect();
+                roster::counsellors(&file.counsellors, &languages, &mut |path, m| p.add(path, m))
+            }
+            None => Vec::new(),
+        };
+
         match (p.list.is_empty(), number, schedule, listen, flow) {
             (true, Some(number), Some(schedule), Ok(listen), Some(flow)) => Ok(Settings {
                 hotline: Hotline {
@@ -143,6 +166,9 @@ impl Settings {
                 audio_dir,
                 log_format: file.log.format,
                 redis_url: file.redis.url,
+                routing,
+                counsellors,
+                operator_token_sha256,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),

@@ -22,16 +22,22 @@ async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// Ready to take calls. Not ready while no Twilio token is set (every
-/// webhook would be refused); the shared store joins this check later.
+/// Ready to take calls: a Twilio token is set (else every webhook would be
+/// refused) and the store answers (else every caller gets the fallback).
 async fn readyz(State(app): State<Arc<App>>) -> (StatusCode, Json<Value>) {
     let twilio = &app.settings.twilio;
-    if twilio.verify_signatures && twilio.tokens.is_empty() {
-        let reason = "no Twilio auth token: set LOTSE_TWILIO__AUTH_TOKEN";
-        return (
+    let reason = if twilio.verify_signatures && twilio.tokens.is_empty() {
+        Some("no Twilio auth token: set LOTSE_TWILIO__AUTH_TOKEN")
+    } else if app.store.ping().await.is_err() {
+        Some("the store (Redis) does not answer")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"status": "not_ready", "reason": reason})),
-        );
+        ),
+        None => (StatusCode::OK, Json(json!({"status": "ready"}))),
     }
-    (StatusCode::OK, Json(json!({"status": "ready"})))
 }

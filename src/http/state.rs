@@ -4,13 +4,20 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use secrecy::ExposeSecret;
+
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::flow::Situation;
+use crate::routing::{
+    KeyPrefix, Member, MemoryStore, RedisStore, RedisTimeouts, Store, StoreError,
+};
 use crate::telemetry::Pseudonymizer;
 
 pub struct App {
     pub settings: Settings,
+    /// Presence, claims and the waiting line: Redis, or in memory.
+    pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub pseudonyms: Pseudonymizer,
     /// Fallback TwiML per language, rendered at start so that answering a
@@ -19,14 +26,34 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Arc<App> {
+    /// Builds the shared state. With `[redis] url` this must run inside a
+    /// Tokio runtime (the connection manager lives there); Redis itself need
+    /// not be up: the store connects on first use and `/readyz` tells.
+    pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Result<Arc<App>, StoreError> {
+        let store = open_store(&settings)?;
+        Ok(App::with_store(settings, clock, store))
+    }
+
+    pub fn with_store(settings: Settings, clock: Arc<dyn Clock>, store: Store) -> Arc<App> {
         let twilio_fallback = super::fallback::render_twilio(&settings, clock.now());
         Arc::new(App {
             settings,
+            store,
             clock,
             pseudonyms: Pseudonymizer::random(),
             twilio_fallback,
         })
+    }
+
+    /// The configured team as the store knows it.
+    pub fn team(&self) -> Vec<Member> {
+        let team = &self.settings.counsellors;
+        team.iter()
+            .map(|c| Member {
+                id: c.id.clone(),
+                pools: c.pools.clone(),
+            })
+            .collect()
     }
 
     pub fn situation(&self, now: chrono::DateTime<chrono::Utc>) -> Situation<'_> {
@@ -52,4 +79,26 @@ pub fn situation(settings: &Settings, now: chrono::DateTime<chrono::Utc>) -> Sit
         hotline_name: &settings.hotline.name,
         email: &settings.hotline.email,
     }
+}
+
+/// Redis keys are namespaced by the hotline's own number, so several
+/// hotlines can share one Redis without seeing each other's teams.
+fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    let Some(url) = &settings.redis_url else {
+        return Ok(Store::Memory(MemoryStore::new()));
+    };
+    let hotline: String = settings
+        .hotline
+        .number
+        .expose()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let prefix = KeyPrefix::new("lotse", &hotline)
+        .ok_or_else(|| StoreError::Protocol("hotline number unusable as key".into()))?;
+    Ok(Store::Redis(RedisStore::connect(
+        url.expose_secret(),
+        prefix,
+        RedisTimeouts::default(),
+    )?))
 }

@@ -9,6 +9,7 @@
 //!   script call per operation, keys as laid out in `keys`;
 //! - `memory`: the same rules for a single instance, without Redis.
 //! - `error`: [`StoreError`], which callers turn into fallback markup.
+//! - `roster`: registers the configured team in the store, again and again.
 //!
 //! This module holds counsellor ids, pool names and call ids only; it never
 //! sees a phone number.
@@ -19,6 +20,7 @@ mod memory;
 mod redis_conn;
 mod redis_reply;
 mod redis_store;
+mod roster;
 mod store;
 mod types;
 
@@ -27,6 +29,7 @@ pub use keys::KeyPrefix;
 pub use memory::MemoryStore;
 pub use redis_conn::RedisTimeouts;
 pub use redis_store::RedisStore;
+pub use roster::{keep_registered, register_all, Member};
 pub use store::Store;
 pub use types::{
     CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,

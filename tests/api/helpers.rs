@@ -51,7 +51,10 @@ pub async fn spawn_app(at: &str) -> TestApp {
 
 pub async fn spawn_with(settings: Settings, at: &str) -> TestApp {
     let clock = Arc::new(FixedClock::new(instant(at)));
-    let app = App::new(settings, clock.clone());
+    let app = App::new(settings, clock.clone()).expect("store");
+    lotse::routing::register_all(&app.store, &app.team())
+        .await
+        .expect("roster");
     let server = Server::bind(app, "127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");
