@@ -7,6 +7,7 @@
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
+//! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
 //! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
@@ -14,6 +15,7 @@ pub mod call;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod connect;
 pub mod flow;
 pub mod http;
 pub mod providers;

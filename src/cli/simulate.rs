@@ -11,9 +11,12 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::ConfigArg;
+use crate::call::{CallId, Caller};
 use crate::config::Settings;
-use crate::flow::{self, Action, Turn};
+use crate::connect::{self, ConnectError, Ctx};
+use crate::flow::{self, Action, Pending, Step, Turn};
 use crate::providers::twilio::twiml;
+use crate::routing::{MemoryStore, Presence, Store, StoreError};
 use crate::schedule::{ClosedReason, Decision};
 
 #[derive(clap::Args)]
@@ -29,6 +32,10 @@ pub struct Args {
     /// The language the call starts in (default: the flow's).
     #[arg(long)]
     lang: Option<String>,
+    /// Counsellors available (the first N of the configured team who speak
+    /// the call's language, in an in-memory store), to see who would be rung.
+    #[arg(long, default_value_t = 0)]
+    available: usize,
     /// Print one JSON object instead of a readable transcript.
     #[arg(long)]
     json: bool,
@@ -45,7 +52,24 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match transcript(&settings, args.at, &args.press, args.lang.as_deref()) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let simulated = transcript(
+        &settings,
+        args.at,
+        &args.press,
+        args.lang.as_deref(),
+        args.available,
+    );
+    match runtime.block_on(simulated) {
         Ok(t) if args.json => {
             println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
             ExitCode::SUCCESS
@@ -76,13 +100,27 @@ pub struct Transcript {
 /// Walks the call: the first webhook, then one menu answer per pressed key
 /// (as many keys as the menu takes), until the call ends or waits for keys
 /// that were not given.
-pub fn transcript(
+pub async fn transcript(
     settings: &Settings,
     at: DateTime<Utc>,
     press: &str,
     lang: Option<&str>,
-) -> Result<Transcript, flow::FlowError> {
+    available: usize,
+) -> Result<Transcript, ConnectError> {
     let flow = &settings.flow;
+    let store = simulated_store(
+        settings,
+        at,
+        lang.unwrap_or(&flow.default_language),
+        available,
+    )
+    .await?;
+    let ctx = Ctx {
+        settings,
+        store: &store,
+        now: at,
+    };
+    let call = CallId::parse("CAsimulated").expect("a valid id");
     let sit = crate::http::situation(settings, at);
     let links = twiml::Links {
         public_url: &settings.twilio.public_url,
@@ -92,6 +130,10 @@ pub fn transcript(
     let mut responses = Vec::new();
     let mut turn: Turn = flow::start(flow, &sit, lang)?;
     loop {
+        if let Some(Pending::Connect(at)) = turn.pending.take() {
+            let more = connect::at_counsellor_step(&ctx, &call, &Caller::Withheld, &at).await?;
+            turn.played.extend(more.played);
+        }
         responses.push(twiml::render(&turn.actions(), &links));
         for (step, action) in &turn.played {
             steps.push(describe(step, action));
@@ -107,6 +149,12 @@ pub fn transcript(
                 }
                 steps.push(json!({"step": then.step, "do": "press", "digits": digits}));
                 flow::resume(flow, &sit, then, Some(&digits))?
+            }
+            Some(Action::Redirect { then })
+                if matches!(flow.steps.get(&then.step), Some(Step::Counsellor { .. })) =>
+            {
+                steps.push(json!({"step": then.step, "do": "wait", "note": "waits in line; nobody frees up in a simulation"}));
+                break;
             }
             Some(Action::Redirect { then }) => flow::resume(flow, &sit, then, None)?,
             _ => break,
@@ -141,6 +189,35 @@ pub fn transcript(
     })
 }
 
+/// An in-memory store with the team registered and `available` of those
+/// who speak `lang` set available at `at`.
+async fn simulated_store(
+    settings: &Settings,
+    at: DateTime<Utc>,
+    lang: &str,
+    available: usize,
+) -> Result<Store, StoreError> {
+    let store = Store::Memory(MemoryStore::new());
+    for c in &settings.counsellors {
+        store.register(&c.id, &c.pools, at).await?;
+    }
+    let speakers = settings
+        .counsellors
+        .iter()
+        .filter(|c| c.pools.iter().any(|p| p.as_str() == lang));
+    for c in speakers.take(available) {
+        store
+            .set_status(
+                &c.id,
+                Presence::Available,
+                at,
+                settings.routing.presence_ttl,
+            )
+            .await?;
+    }
+    Ok(store)
+}
+
 fn describe(step: &str, action: &Action) -> Value {
     match action {
         Action::Say(s) => json!({"step": step, "do": "say", "lang": s.tts_lang, "text": s.text}),
@@ -156,6 +233,9 @@ fn describe(step: &str, action: &Action) -> Value {
             "prompts": prompts.iter().map(|p| describe(step, p)).collect::<Vec<_>>(),
         }),
         Action::Redirect { then } => json!({"step": step, "do": "redirect", "to": then.step}),
+        Action::Dial(d) => {
+            json!({"step": step, "do": "dial", "counsellor": d.counsellor, "timeout_s": d.timeout_s, "caller_id": d.caller_id})
+        }
         Action::Hangup => json!({"step": step, "do": "hangup"}),
     }
 }
@@ -189,7 +269,7 @@ impl Transcript {
 fn line(s: &Value, indent: &str) -> String {
     let step = s["step"].as_str().unwrap_or("");
     let what = s["do"].as_str().unwrap_or("");
-    let detail = ["text", "digits", "file", "note", "to"]
+    let detail = ["text", "digits", "file", "note", "to", "counsellor"]
         .iter()
         .find_map(|k| s[*k].as_str())
         .unwrap_or("");

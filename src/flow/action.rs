@@ -5,10 +5,57 @@
 /// Where the call continues after the caller answers a menu (or after a
 /// redirect): a step of the flow and the language the call is in. Providers
 /// turn it into a callback URL, so any instance can serve the next step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resume {
     pub step: String,
     pub lang: String,
+    /// How far the call has come in reaching a counsellor; travels with the
+    /// call so that no instance has to remember it.
+    pub progress: Progress,
+    /// Which leg the callback serves.
+    pub hook: Hook,
+}
+
+/// The leg and purpose of a callback; providers map each to their own URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Hook {
+    /// The caller's leg: menus, redirects, the hold loop.
+    #[default]
+    Caller,
+    /// A counsellor's leg before it is bridged: the whisper, and (`asked`)
+    /// the answer to its key-press question.
+    Whisper { counsellor: String, asked: bool },
+}
+
+/// A caller's way to a counsellor so far. Carried in callback URLs, which
+/// the provider signs, so a caller cannot tamper with it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Unix seconds when the caller first asked for a counsellor: bounds the
+    /// wait (`routing.max_wait_s`).
+    pub since: Option<i64>,
+    /// The waiting-line position last told to the caller (0: none yet), so
+    /// a position is said only when it changes.
+    pub told: u32,
+    /// Counsellors rung so far for this call (`routing.max_attempts`).
+    pub rung: u32,
+}
+
+/// Ringing a counsellor. The counsellor first hears a whisper and must press
+/// a key: a personal voicemail that picks up never takes the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dial {
+    /// E.164 number or `sip:` address.
+    pub to: String,
+    /// What the counsellor's phone shows: the hotline's number unless the
+    /// hotline chose to present callers' numbers.
+    pub caller_id: String,
+    pub timeout_s: u32,
+    /// The counsellor's id, for the whisper and the result callback.
+    pub counsellor: String,
+    /// The caller's position in the flow; the ring's result (answered and
+    /// over, or not answered) is reported there, naming the counsellor.
+    pub then: Resume,
 }
 
 /// Spoken text, ready for a TTS engine.
@@ -42,5 +89,6 @@ pub enum Action {
     Redirect {
         then: Resume,
     },
+    Dial(Dial),
     Hangup,
 }

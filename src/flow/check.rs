@@ -53,6 +53,14 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
                 );
             }
         }
+        if let Step::Counsellor { hold_music, .. } = step {
+            if !super::audio::exists(audio_dir, hold_music) {
+                add(
+                    &["steps", name, "hold_music"],
+                    format!("no recording {hold_music:?} in call-flows/audio/"),
+                );
+            }
+        }
         if let Step::Language { language, .. } = step {
             if !flow.languages.contains_key(language) {
                 add(
@@ -117,8 +125,7 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
             }
         }
         for (lang, file) in &prompt.audio {
-            let exists = audio_dir.is_some_and(|d| d.join(file).is_file());
-            if file.contains('/') || file.contains("..") || !exists {
+            if !super::audio::exists(audio_dir, file) {
                 add(
                     &["prompts", name, "audio", lang],
                     format!("no recording {file:?} in call-flows/audio/"),

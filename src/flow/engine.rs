@@ -3,7 +3,7 @@
 //! a key or ends. Pure: the instant, the schedule and the flow are inputs;
 //! the output is provider-neutral actions.
 
-use super::action::{Action, Resume};
+use super::action::{Action, Hook, Progress, Resume};
 use super::file::{Flow, Step};
 use super::prompt::{self, Situation};
 use crate::schedule::{ClosedReason, Decision};
@@ -17,6 +17,16 @@ const MAX_STEPS_PER_TURN: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct Turn {
     pub played: Vec<(String, Action)>,
+    /// Set when the walk reached a step the engine cannot finish alone: the
+    /// shell does the store work and appends what follows.
+    pub pending: Option<Pending>,
+}
+
+/// Work the pure engine hands to the shell around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// Connect the caller with a counsellor at this `counsellor` step.
+    Connect(Resume),
 }
 
 impl Turn {
@@ -45,7 +55,7 @@ pub fn start(flow: &Flow, sit: &Situation<'_>, lang: Option<&str>) -> Result<Tur
     let lang = lang.unwrap_or(&flow.default_language);
     known_language(flow, lang)?;
     let mut turn = Turn::default();
-    walk(flow, sit, &flow.start, lang, &mut turn)?;
+    walk(flow, sit, &flow.start, lang, Progress::default(), &mut turn)?;
     Ok(turn)
 }
 
@@ -83,7 +93,7 @@ pub fn resume(
         },
         _ => at.step.as_str(),
     };
-    walk(flow, sit, next, &at.lang, &mut turn)?;
+    walk(flow, sit, next, &at.lang, at.progress, &mut turn)?;
     Ok(turn)
 }
 
@@ -99,6 +109,7 @@ fn walk(
     sit: &Situation<'_>,
     from: &str,
     lang: &str,
+    progress: Progress,
     turn: &mut Turn,
 ) -> Result<(), FlowError> {
     let mut name = from.to_owned();
@@ -150,6 +161,7 @@ fn walk(
                     then: Resume {
                         step: name.clone(),
                         lang: lang.clone(),
+                        ..Resume::default()
                     },
                 };
                 turn.push(&name, vec![gather]);
@@ -159,6 +171,15 @@ fn walk(
                 known_language(flow, language)?;
                 lang = language.clone();
                 next.clone()
+            }
+            Step::Counsellor { .. } => {
+                turn.pending = Some(Pending::Connect(Resume {
+                    step: name,
+                    lang,
+                    progress,
+                    hook: Hook::Caller,
+                }));
+                return Ok(());
             }
             Step::Hangup { prompt } => {
                 let mut actions = prompt.as_deref().map(play).unwrap_or_default();

@@ -57,6 +57,30 @@ pub enum Step {
         language: String,
         next: String,
     },
+    /// Connects the caller with a free counsellor who speaks the call's
+    /// language: rings them (with a whisper they confirm), tries the next on
+    /// no answer, or keeps the caller in a fair waiting line.
+    Counsellor {
+        /// Said before a counsellor is rung.
+        #[serde(default)]
+        connecting_prompt: Option<String>,
+        /// Said before the next counsellor is rung after one did not answer.
+        retry_prompt: String,
+        /// Reassurance when the caller starts waiting, with each new position.
+        hold_prompt: String,
+        /// Tells the caller their place in line; may use `{position}`.
+        position_prompt: String,
+        /// What the counsellor hears before taking the call (in the flow's
+        /// default language): it must ask for a key press.
+        whisper_prompt: String,
+        /// Recording played while waiting (in `call-flows/audio/`).
+        hold_music: String,
+        /// Where the call goes when nobody can take it: nobody on duty, the
+        /// wait or the attempts ran out, or the store failed.
+        unavailable: String,
+        /// Where a waiting caller goes when the hotline closes meanwhile.
+        closed: String,
+    },
     Hangup {
         #[serde(default)]
         prompt: Option<String>,
@@ -90,6 +114,11 @@ impl Step {
                 t.push(("no_input", no_input));
                 t
             }
+            Step::Counsellor {
+                unavailable,
+                closed,
+                ..
+            } => vec![("unavailable", unavailable), ("closed", closed)],
             Step::Hangup { .. } => vec![],
         }
     }
@@ -112,6 +141,27 @@ impl Step {
                 .map(|p| ("prompt", p))
                 .into_iter()
                 .collect(),
+            Step::Counsellor {
+                connecting_prompt,
+                retry_prompt,
+                hold_prompt,
+                position_prompt,
+                whisper_prompt,
+                ..
+            } => {
+                let mut p = vec![
+                    ("retry_prompt", retry_prompt.as_str()),
+                    ("hold_prompt", hold_prompt.as_str()),
+                    ("position_prompt", position_prompt.as_str()),
+                    ("whisper_prompt", whisper_prompt.as_str()),
+                ];
+                p.extend(
+                    connecting_prompt
+                        .as_deref()
+                        .map(|c| ("connecting_prompt", c)),
+                );
+                p
+            }
             Step::Schedule { .. } | Step::Language { .. } => vec![],
         }
     }
@@ -119,7 +169,10 @@ impl Step {
     /// Whether the call stops here to wait for the caller (so a cycle
     /// through this step is a loop the caller drives, not an endless one).
     pub fn waits(&self) -> bool {
-        matches!(self, Step::Menu { .. } | Step::Hangup { .. })
+        matches!(
+            self,
+            Step::Menu { .. } | Step::Hangup { .. } | Step::Counsellor { .. }
+        )
     }
 }
 

@@ -3,15 +3,17 @@
 //! [`Action`]s. Where a call goes is decided here, nowhere else.
 
 mod action;
+mod audio;
 mod check;
 mod engine;
 mod file;
 mod load;
 mod prompt;
 
-pub use action::{Action, Resume, Speech};
+pub use action::{Action, Dial, Hook, Progress, Resume, Speech};
+pub use audio::{built_in_audio, BUILT_IN_AUDIO};
 pub use check::{check, Finding, FALLBACK_PROMPT};
-pub use engine::{resume, start, FlowError, Turn};
+pub use engine::{resume, start, FlowError, Pending, Turn};
 pub use file::{Flow, Language, Prompt, Step};
 pub use load::{load, FlowSource, BUILT_IN};
 pub use prompt::{play, spell_email, Situation};

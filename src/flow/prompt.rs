@@ -7,7 +7,14 @@ use super::action::{Action, Speech};
 use super::file::{Flow, Prompt};
 use crate::schedule::{speech, ClosedReason, Decision, Schedule};
 
-pub const PLACEHOLDERS: &[&str] = &["hotline", "email", "hours", "next_open", "holiday"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "hotline",
+    "email",
+    "hours",
+    "next_open",
+    "holiday",
+    "position",
+];
 /// The fallback prompt runs when something failed; these need nothing but
 /// the configuration, so the fallback can be rendered once at start.
 pub const FALLBACK_PLACEHOLDERS: &[&str] = &["hotline", "email", "hours"];
@@ -18,6 +25,8 @@ pub struct Situation<'a> {
     pub schedule: &'a Schedule,
     pub hotline_name: &'a str,
     pub email: &'a str,
+    /// The caller's place in the waiting line, for `{position}`.
+    pub position: Option<u32>,
 }
 
 /// The `{name}`s in a text.
@@ -62,6 +71,7 @@ fn fill(template: &str, lang: &str, sit: &Situation<'_>) -> String {
 fn value(name: &str, lang: &str, sit: &Situation<'_>) -> String {
     match name {
         "hotline" => sit.hotline_name.to_owned(),
+        "position" => sit.position.map(|p| p.to_string()).unwrap_or_default(),
         "email" => spell_email(sit.email, lang),
         "hours" => speech::hours_sentence(&sit.schedule.week, lang).unwrap_or_default(),
         "next_open" => next_open(lang, sit).unwrap_or_default(),

@@ -38,9 +38,10 @@ pub fn router(app: Arc<App>) -> Router {
     let mut router = Router::new()
         .merge(twilio::routes(app.clone()))
         .merge(health::routes(app.clone()));
-    if let Some(dir) = audio {
-        router = router.nest_service("/audio", ServeDir::new(dir));
-    }
+    router = match audio {
+        Some(dir) => router.nest_service("/audio", ServeDir::new(dir)),
+        None => router.route("/audio/{file}", axum::routing::get(built_in_audio)),
+    };
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -51,6 +52,17 @@ pub fn router(app: Arc<App>) -> Router {
             }).on_response(DefaultOnResponse::new().level(Level::INFO)))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
+}
+
+/// The built-in flow's recordings, when no `call-flows/audio/` is configured.
+async fn built_in_audio(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match crate::flow::built_in_audio(&file) {
+        Some(bytes) => ([(axum::http::header::CONTENT_TYPE, "audio/wav")], bytes).into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// A bound, not yet running server; binding first lets tests use port 0 and

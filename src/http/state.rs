@@ -78,6 +78,7 @@ pub fn situation(settings: &Settings, now: chrono::DateTime<chrono::Utc>) -> Sit
         schedule: &settings.schedule,
         hotline_name: &settings.hotline.name,
         email: &settings.hotline.email,
+        position: None,
     }
 }
 

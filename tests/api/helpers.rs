@@ -18,6 +18,7 @@ pub const PUBLIC_URL: &str = "https://hotline.example.org";
 pub const CALLER: &str = "+493023125777";
 
 pub struct TestApp {
+    pub app: Arc<App>,
     pub addr: SocketAddr,
     pub clock: Arc<FixedClock>,
     pub client: reqwest::Client,
@@ -36,9 +37,16 @@ pub fn settings_with_tokens(tokens: &str) -> Settings {
 }
 
 pub fn settings_from(path: Option<&Path>, tokens: &str) -> Settings {
+    settings_with_env(path, &[("LOTSE_TWILIO__AUTH_TOKEN", tokens)])
+}
+
+/// Loads `path` (or the built-in defaults) with these `LOTSE_…` variables set.
+pub fn settings_with_env(path: Option<&Path>, env: &[(&str, &str)]) -> Settings {
     let mut out = None;
     figment::Jail::expect_with(|jail| {
-        jail.set_env("LOTSE_TWILIO__AUTH_TOKEN", tokens);
+        for (k, v) in env {
+            jail.set_env(k, v);
+        }
         out = Some(config::load(path).map_err(|e| e.to_string())?);
         Ok(())
     });
@@ -55,12 +63,13 @@ pub async fn spawn_with(settings: Settings, at: &str) -> TestApp {
     lotse::routing::register_all(&app.store, &app.team())
         .await
         .expect("roster");
-    let server = Server::bind(app, "127.0.0.1:0".parse().unwrap())
+    let server = Server::bind(app.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");
     let addr = server.local_addr().unwrap();
     tokio::spawn(server.run(std::future::pending()));
     TestApp {
+        app,
         addr,
         clock,
         client: reqwest::Client::new(),

@@ -23,4 +23,4 @@ pub mod twiml;
 
 pub use request::{call_event, status_event, BadRequest, Form};
 pub use status::{CallStatus, StatusEvent};
-pub use twiml::{link, render, Links, CONTENT_TYPE};
+pub use twiml::{link, parse_callback, render, Callback, Links, CONTENT_TYPE};

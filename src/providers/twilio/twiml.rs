@@ -10,7 +10,7 @@ use std::io;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use crate::flow::{Action, Resume};
+use crate::flow::{Action, Dial, Hook, Progress, Resume};
 
 /// The `Content-Type` of a TwiML response.
 pub const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
@@ -23,14 +23,74 @@ pub struct Links<'a> {
     pub public_url: &'a str,
 }
 
-/// The callback URL for `resume`: `{public_url}/twilio/voice?step=…&lang=…`,
-/// values form-encoded. Twilio signs exactly this URL when it calls back.
+/// The callback URL for `resume`: `{public_url}/twilio/voice?step=…&lang=…`
+/// (`/twilio/whisper?…&c=…` for a counsellor's leg), plus the call's
+/// progress, values form-encoded. Twilio signs exactly this URL when it
+/// calls back, so the query cannot be tampered with.
 pub fn link(links: &Links, resume: &Resume) -> String {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("step", &resume.step)
-        .append_pair("lang", &resume.lang)
-        .finish();
-    format!("{}/twilio/voice?{query}", links.public_url)
+    match &resume.hook {
+        Hook::Caller => callback(links, "voice", resume, None),
+        Hook::Whisper { counsellor, asked } => {
+            let url = callback(links, "whisper", resume, Some(counsellor));
+            if *asked {
+                url + "&asked=1"
+            } else {
+                url
+            }
+        }
+    }
+}
+
+fn callback(links: &Links, route: &str, resume: &Resume, counsellor: Option<&str>) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("step", &resume.step)
+        .append_pair("lang", &resume.lang);
+    let p = &resume.progress;
+    if let Some(since) = p.since {
+        q.append_pair("since", &since.to_string());
+    }
+    if p.told > 0 {
+        q.append_pair("told", &p.told.to_string());
+    }
+    if p.rung > 0 {
+        q.append_pair("rung", &p.rung.to_string());
+    }
+    if let Some(c) = counsellor {
+        q.append_pair("c", c);
+    }
+    format!("{}/twilio/{route}?{}", links.public_url, q.finish())
+}
+
+/// What a callback URL made by [`link`] carries, read back from its query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Callback {
+    pub step: Option<String>,
+    pub lang: Option<String>,
+    pub progress: Progress,
+    /// The counsellor a ring or whisper callback is about.
+    pub counsellor: Option<String>,
+    /// A whisper's key-press answer rather than its start.
+    pub asked: bool,
+}
+
+/// Reads `step`, `lang`, progress and counsellor from a callback's query;
+/// unknown or malformed values are ignored (the URL was signed, so they can
+/// only come from an older version of `lotse`).
+pub fn parse_callback(query: &str) -> Callback {
+    let mut cb = Callback::default();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match &*k {
+            "step" => cb.step = Some(v.into_owned()),
+            "lang" => cb.lang = Some(v.into_owned()),
+            "since" => cb.progress.since = v.parse().ok(),
+            "told" => cb.progress.told = v.parse().unwrap_or(0),
+            "rung" => cb.progress.rung = v.parse().unwrap_or(0),
+            "c" => cb.counsellor = Some(v.into_owned()),
+            "asked" => cb.asked = v == "1",
+            _ => {}
+        }
+    }
+    cb
 }
 
 /// A complete TwiML document: `<?xml …?><Response>…</Response>`.
@@ -95,10 +155,46 @@ fn write_action(w: &mut Writer<Vec<u8>>, action: &Action, links: &Links) -> io::
                 .with_attribute(("method", "POST"))
                 .write_text_content(BytesText::new(&link(links, then)))?;
         }
+        Action::Dial(dial) => write_dial(w, dial, links)?,
         Action::Hangup => {
             w.create_element("Hangup").write_empty()?;
         }
     }
+    Ok(())
+}
+
+/// `<Dial action=… timeout=… callerId=…><Number url=whisper>…</Number></Dial>`
+/// (`<Sip>` for `sip:` addresses). The result of the ring, whatever it is,
+/// goes to `/twilio/dial`; the counsellor's leg runs the whisper first.
+fn write_dial(w: &mut Writer<Vec<u8>>, dial: &Dial, links: &Links) -> io::Result<()> {
+    let action = callback(links, "dial", &dial.then, Some(&dial.counsellor));
+    let whisper = Resume {
+        progress: Default::default(),
+        hook: Hook::Whisper {
+            counsellor: dial.counsellor.clone(),
+            asked: false,
+        },
+        ..dial.then.clone()
+    };
+    let whisper = link(links, &whisper);
+    let noun = if dial.to.starts_with("sip:") {
+        "Sip"
+    } else {
+        "Number"
+    };
+    w.create_element("Dial")
+        .with_attributes([
+            ("action", action.as_str()),
+            ("method", "POST"),
+            ("timeout", dial.timeout_s.to_string().as_str()),
+            ("callerId", dial.caller_id.as_str()),
+        ])
+        .write_inner_content(|w| {
+            w.create_element(noun)
+                .with_attributes([("url", whisper.as_str()), ("method", "POST")])
+                .write_text_content(BytesText::new(&dial.to))?;
+            Ok(())
+        })?;
     Ok(())
 }
 

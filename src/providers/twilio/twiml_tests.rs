@@ -22,6 +22,7 @@ fn resume(step: &str, lang: &str) -> Resume {
     Resume {
         step: step.to_owned(),
         lang: lang.to_owned(),
+        ..Resume::default()
     }
 }
 

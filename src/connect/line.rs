@@ -1,0 +1,216 @@
+//! A caller at a `counsellor` step: ring the free counsellor the strategy
+//! picks, or wait in line (position, reassurance, hold music, and back here
+//! in a loop), or — nobody on duty, waited too long, tried too many, closed
+//! meanwhile — continue where the flow says.
+
+use tracing::{info, warn};
+
+use super::{pool_of, ConnectError, Ctx};
+use crate::call::{CallId, Caller};
+use crate::config::{Counsellor, Phone};
+use crate::flow::{self, Action, Dial, Progress, Resume, Step, Turn};
+use crate::routing::{PoolId, Status};
+
+/// How often a claim may hit a counsellor the store knows but the
+/// configuration no longer has (removed from the team) before giving up.
+const STALE_CLAIMS: usize = 3;
+
+/// Never leaves a caller hanging on a store failure: if Redis is down the
+/// call continues at the step's `unavailable` (email, hours, 110).
+pub async fn at_counsellor_step(
+    ctx: &Ctx<'_>,
+    call: &CallId,
+    caller: &Caller,
+    at: &Resume,
+) -> Result<Turn, ConnectError> {
+    match connect_or_wait(ctx, call, caller, at).await {
+        Err(ConnectError::Store(e)) => {
+            warn!(error = %e, outcome = "fallback_error", "store failed; the caller hears the alternatives");
+            match ctx.settings.flow.steps.get(&at.step) {
+                Some(Step::Counsellor { unavailable, .. }) => Ok(ctx.goto(unavailable, &at.lang)?),
+                _ => Err(ConnectError::Store(e)),
+            }
+        }
+        other => other,
+    }
+}
+
+async fn connect_or_wait(
+    ctx: &Ctx<'_>,
+    call: &CallId,
+    caller: &Caller,
+    at: &Resume,
+) -> Result<Turn, ConnectError> {
+    let flow = &ctx.settings.flow;
+    let Some(Step::Counsellor {
+        connecting_prompt,
+        retry_prompt,
+        hold_prompt,
+        position_prompt,
+        hold_music,
+        unavailable,
+        closed,
+        ..
+    }) = flow.steps.get(&at.step)
+    else {
+        return Err(ConnectError::NotACounsellorStep(at.step.clone()));
+    };
+    let routing = &ctx.settings.routing;
+    let now_s = ctx.now.timestamp();
+    let mut progress = Progress {
+        since: Some(at.progress.since.unwrap_or(now_s)),
+        ..at.progress
+    };
+
+    if !ctx.settings.schedule.decide(ctx.now).is_open() {
+        ctx.store.leave(call, false, ctx.now).await?;
+        info!(
+            outcome = "closed_while_waiting",
+            "call goes to the off-hours message"
+        );
+        return Ok(ctx.goto(closed, &at.lang)?);
+    }
+    let Some(pool) = pool_of(&at.lang) else {
+        return Ok(ctx.goto(unavailable, &at.lang)?);
+    };
+    let waited_s = now_s - progress.since.unwrap_or(now_s);
+    if progress.rung >= routing.max_attempts || waited_s >= routing.max_wait.as_secs() as i64 {
+        ctx.store.leave(call, false, ctx.now).await?;
+        info!(
+            outcome = "gave_up",
+            counsellors.rung = progress.rung,
+            wait_s = waited_s,
+            "no counsellor reached"
+        );
+        return Ok(ctx.goto(unavailable, &at.lang)?);
+    }
+
+    if let Some(counsellor) = claim(ctx, call, &pool).await? {
+        let prompt = if progress.rung > 0 {
+            Some(retry_prompt)
+        } else {
+            connecting_prompt.as_ref()
+        };
+        progress.rung += 1;
+        let mut actions = play(ctx, prompt.map(String::as_str), &at.lang, None);
+        actions.push(Action::Dial(Dial {
+            to: match &counsellor.phone {
+                Phone::Number(n) => n.expose().to_owned(),
+                Phone::Sip(s) => s.clone(),
+            },
+            caller_id: caller_id(ctx, caller),
+            timeout_s: routing.ring_timeout_s,
+            counsellor: counsellor.id.to_string(),
+            then: Resume {
+                progress,
+                ..at.clone()
+            },
+        }));
+        info!(counsellor = %counsellor.id, attempt = progress.rung, wait_s = waited_s, "ringing a counsellor");
+        return Ok(turn(&at.step, actions));
+    }
+
+    // Waiting only makes sense for someone who can still be rung: an
+    // on-duty counsellor not yet tried for this call (tried ones are skipped).
+    let on_duty = on_duty(ctx, &pool).await?;
+    if on_duty == 0 || progress.rung >= on_duty {
+        ctx.store.leave(call, false, ctx.now).await?;
+        info!(
+            outcome = "no_counsellor",
+            on_duty,
+            counsellors.rung = progress.rung,
+            "nobody left to ring"
+        );
+        return Ok(ctx.goto(unavailable, &at.lang)?);
+    }
+    let Some(position) = ctx.store.enqueue(call, &pool, ctx.now).await? else {
+        // The store says the call is over (a late redirect after hang-up).
+        return Ok(turn(&at.step, vec![Action::Hangup]));
+    };
+    let mut actions = Vec::new();
+    if position != progress.told {
+        if progress.told == 0 {
+            actions.extend(play(ctx, Some(hold_prompt), &at.lang, None));
+        }
+        actions.extend(play(ctx, Some(position_prompt), &at.lang, Some(position)));
+        progress.told = position;
+    }
+    actions.push(Action::Play {
+        file: hold_music.clone(),
+    });
+    actions.push(Action::Redirect {
+        then: Resume {
+            progress,
+            ..at.clone()
+        },
+    });
+    Ok(turn(&at.step, actions))
+}
+
+/// Claims a free counsellor of the pool who is still on the configured team.
+async fn claim<'a>(
+    ctx: &Ctx<'a>,
+    call: &CallId,
+    pool: &PoolId,
+) -> Result<Option<&'a Counsellor>, ConnectError> {
+    for _ in 0..STALE_CLAIMS {
+        let Some(id) = ctx
+            .store
+            .claim(call, pool, ctx.settings.routing.strategy, ctx.now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if let Some(c) = ctx.settings.counsellors.iter().find(|c| c.id == id) {
+            return Ok(Some(c));
+        }
+        warn!(counsellor = %id, "claimed a counsellor who is no longer configured; releasing");
+        ctx.store.ring_failed(call, &id, ctx.now, 0).await?;
+    }
+    Ok(None)
+}
+
+/// How many of the pool are available, ringing, talking or wrapping up:
+/// a caller who waits will be served by one of them. If nobody is, waiting
+/// would be a ringing void, so the caller hears the alternatives at once.
+async fn on_duty(ctx: &Ctx<'_>, pool: &PoolId) -> Result<u32, ConnectError> {
+    let ids: Vec<_> = ctx
+        .settings
+        .counsellors
+        .iter()
+        .filter(|c| c.pools.contains(pool))
+        .map(|c| c.id.clone())
+        .collect();
+    let states = ctx.store.states(&ids, ctx.now).await?;
+    let engaged = |s: &&crate::routing::CounsellorState| {
+        matches!(
+            s.status,
+            Status::Available | Status::Ringing | Status::InCall | Status::WrapUp
+        )
+    };
+    Ok(states.iter().filter(engaged).count() as u32)
+}
+
+/// Counsellors see the hotline's number, so callers stay anonymous, unless
+/// the hotline decided otherwise and the caller's number is known.
+fn caller_id(ctx: &Ctx<'_>, caller: &Caller) -> String {
+    match caller {
+        Caller::Number(n) if ctx.settings.routing.present_caller_id => n.expose().to_owned(),
+        _ => ctx.settings.hotline.number.expose().to_owned(),
+    }
+}
+
+fn play(ctx: &Ctx<'_>, prompt: Option<&str>, lang: &str, position: Option<u32>) -> Vec<Action> {
+    let flow = &ctx.settings.flow;
+    match prompt.and_then(|p| flow.prompts.get(p)) {
+        Some(p) => flow::play(flow, p, lang, &ctx.situation(position)),
+        None => Vec::new(),
+    }
+}
+
+fn turn(step: &str, actions: Vec<Action>) -> Turn {
+    Turn {
+        played: actions.into_iter().map(|a| (step.to_owned(), a)).collect(),
+        pending: None,
+    }
+}

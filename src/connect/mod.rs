@@ -1,0 +1,64 @@
+//! Where a caller meets a counsellor: the shell around the pure flow engine
+//! that does the store work of a `counsellor` step — claim and ring, try the
+//! next one on no answer, keep a fair waiting line, end what a call holds —
+//! and turns each outcome into provider-neutral actions.
+//!
+//! Every function takes the instant it acts for; nothing here reads the
+//! clock, the network (beyond the store) or HTTP.
+
+mod line;
+mod ring;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Settings;
+use crate::flow::{self, FlowError, Resume, Situation, Turn};
+use crate::routing::{Store, StoreError};
+
+pub use line::at_counsellor_step;
+pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
+
+/// What one decision needs: configuration, the shared store, the instant.
+pub struct Ctx<'a> {
+    pub settings: &'a Settings,
+    pub store: &'a Store,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    pub fn situation(&self, position: Option<u32>) -> Situation<'_> {
+        Situation {
+            now: self.now,
+            schedule: &self.settings.schedule,
+            hotline_name: &self.settings.hotline.name,
+            email: &self.settings.hotline.email,
+            position,
+        }
+    }
+
+    /// Continues the call at `step` (e.g. the counsellor step's
+    /// `unavailable`), as the flow says.
+    fn goto(&self, step: &str, lang: &str) -> Result<Turn, FlowError> {
+        let at = Resume {
+            step: step.to_owned(),
+            lang: lang.to_owned(),
+            ..Resume::default()
+        };
+        flow::resume(&self.settings.flow, &self.situation(None), &at, None)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("flow: {0}")]
+    Flow(#[from] FlowError),
+    #[error("{0:?} is not a counsellor step")]
+    NotACounsellorStep(String),
+}
+
+/// The pool a call waits in and draws counsellors from: its language.
+fn pool_of(lang: &str) -> Option<crate::routing::PoolId> {
+    crate::routing::PoolId::parse(lang)
+}

@@ -1,0 +1,142 @@
+//! The two ends of ringing a counsellor: the whisper on the counsellor's leg
+//! (a key press proves a person took the call, not their voicemail), and the
+//! ring's result on the caller's leg. Plus the end of a call, which releases
+//! whatever it held.
+
+use tracing::{info, warn};
+
+use super::line::at_counsellor_step;
+use super::{ConnectError, Ctx};
+use crate::call::{CallId, Caller};
+use crate::flow::{self, Action, Hook, Resume, Step, Turn};
+use crate::routing::CounsellorId;
+
+/// How a ring ended, as far as the provider tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RingResult {
+    /// Bridged: the counsellor and the caller talked; the call is over.
+    Talked,
+    /// Busy, no answer, failed, or the counsellor's leg ended without the
+    /// key press. `completed` says the leg was picked up (by someone or a
+    /// voicemail): if the store knows the key was pressed, they talked.
+    NotAnswered { completed: bool },
+    /// The caller hung up while the counsellor's phone rang.
+    CallerGone,
+}
+
+pub async fn ring_ended(
+    ctx: &Ctx<'_>,
+    call: &CallId,
+    caller: &Caller,
+    counsellor: &CounsellorId,
+    result: RingResult,
+    at: &Resume,
+) -> Result<Turn, ConnectError> {
+    let routing = &ctx.settings.routing;
+    // The call is over either way; if the store cannot record it, its
+    // deadlines release the counsellor later.
+    let over = |outcome: &'static str| async move {
+        if let Err(e) = ctx.store.call_ended(call, ctx.now, routing.wrap_up).await {
+            warn!(error = %e, "cannot record the end of the call");
+        }
+        info!(outcome, counsellor = %counsellor, "call ended");
+        Ok::<_, ConnectError>(Turn {
+            played: vec![(at.step.clone(), Action::Hangup)],
+            pending: None,
+        })
+    };
+    match result {
+        RingResult::Talked => over("connected").await,
+        RingResult::CallerGone => over("abandoned").await,
+        RingResult::NotAnswered { completed } => {
+            match ctx
+                .store
+                .ring_failed(call, counsellor, ctx.now, routing.max_no_answer)
+                .await
+            {
+                // Not applied to a picked-up leg: the whisper recorded the
+                // key press, so they did talk.
+                Ok(o) if !o.applied && completed => return over("connected").await,
+                Ok(o) if o.auto_away => {
+                    info!(counsellor = %counsellor, misses = o.consecutive_misses, "counsellor set away after missed calls");
+                }
+                Ok(_) => info!(counsellor = %counsellor, "counsellor did not answer"),
+                Err(e) => warn!(error = %e, "cannot record the missed ring"),
+            }
+            at_counsellor_step(ctx, call, caller, at).await
+        }
+    }
+}
+
+/// What the counsellor's leg does before it is bridged.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Whispered {
+    /// Ask for the key press (the actions to play).
+    Ask(Vec<Action>),
+    /// The key was pressed: bridge now (empty markup lets the provider connect).
+    Bridge,
+    /// No key, or another key: end this leg; the caller's ring result
+    /// reports it and the next counsellor is tried.
+    Decline,
+}
+
+/// `digits` is `None` when the counsellor's leg has just been picked up.
+/// The whisper speaks the flow's default language: the counsellors' own.
+pub async fn whisper(
+    ctx: &Ctx<'_>,
+    parent: &CallId,
+    counsellor: &CounsellorId,
+    at: &Resume,
+    digits: Option<&str>,
+) -> Whispered {
+    let flow = &ctx.settings.flow;
+    match digits {
+        None => {
+            let Some(Step::Counsellor { whisper_prompt, .. }) = flow.steps.get(&at.step) else {
+                return Whispered::Decline;
+            };
+            let lang = &flow.default_language;
+            let prompt = flow
+                .prompts
+                .get(whisper_prompt)
+                .map(|p| flow::play(flow, p, lang, &ctx.situation(None)))
+                .unwrap_or_default();
+            let mut prompts = prompt.clone();
+            prompts.push(Action::Pause { seconds: 1 });
+            prompts.extend(prompt);
+            let hook = Hook::Whisper {
+                counsellor: counsellor.to_string(),
+                asked: true,
+            };
+            let then = Resume { hook, ..at.clone() };
+            Whispered::Ask(vec![
+                Action::Gather {
+                    prompts,
+                    max_digits: 1,
+                    timeout_s: 5,
+                    then,
+                },
+                Action::Hangup,
+            ])
+        }
+        Some("1") => {
+            // Bridge even if the store cannot record it: the caller is waiting.
+            if let Err(e) = ctx.store.answered(parent, counsellor, ctx.now).await {
+                warn!(error = %e, counsellor = %counsellor, "cannot record the answer; bridging anyway");
+            }
+            info!(counsellor = %counsellor, "counsellor took the call");
+            Whispered::Bridge
+        }
+        Some(_) => Whispered::Decline,
+    }
+}
+
+/// The caller's call is over (status callback): free the counsellor it
+/// rang or start their wrap-up, and take it out of the line (counted as
+/// abandoned if it was waiting). Idempotent.
+pub async fn call_over(ctx: &Ctx<'_>, call: &CallId) -> Result<bool, ConnectError> {
+    Ok(ctx
+        .store
+        .call_ended(call, ctx.now, ctx.settings.routing.wrap_up)
+        .await?)
+}

@@ -1,0 +1,107 @@
+//! The caller's leg: new calls, menu answers, redirects and the hold loop
+//! (`/twilio/voice`), and call status callbacks (`/twilio/status`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use tracing::{info, warn};
+
+use super::{admit, bad_request, ctx, forbidden, within_budget, xml};
+use crate::call::CallEvent;
+use crate::connect::{self, ConnectError};
+use crate::flow::{self, Action, Pending, Resume};
+use crate::http::App;
+use crate::providers::twilio::{request, Callback};
+
+pub async fn voice(
+    State(app): State<Arc<App>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
+        return forbidden();
+    };
+    let event = match request::call_event(&form, cb.step.is_none()) {
+        Ok(event) => event,
+        Err(e) => return bad_request(e),
+    };
+    let lang = cb
+        .lang
+        .clone()
+        .unwrap_or_else(|| app.settings.flow.default_language.clone());
+    let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
+    let fallback = || xml(app.fallback_for(&lang));
+    within_budget(&app, span, fallback, answer(&app, cb.clone(), &lang, event)).await
+}
+
+/// Decide (the pure engine), do the store work a counsellor step needs,
+/// then hand back the actions. A step the flow no longer has (a callback
+/// from before a flow change) starts the call over rather than dropping it.
+async fn answer(
+    app: &App,
+    cb: Callback,
+    lang: &str,
+    event: CallEvent,
+) -> Result<Vec<Action>, ConnectError> {
+    let flow = &app.settings.flow;
+    let ctx = ctx(app);
+    let sit = ctx.situation(None);
+    let mut turn = match cb.step {
+        None => flow::start(flow, &sit, Some(lang))?,
+        Some(step) if flow.steps.contains_key(&step) => {
+            let at = Resume {
+                step,
+                lang: lang.to_owned(),
+                progress: cb.progress,
+                ..Resume::default()
+            };
+            flow::resume(flow, &sit, &at, event.digits.as_deref())?
+        }
+        Some(_) => {
+            warn!("callback for a step the flow does not have; starting over");
+            flow::start(flow, &sit, Some(lang))?
+        }
+    };
+    if let Some(Pending::Connect(at)) = turn.pending.take() {
+        let more = connect::at_counsellor_step(&ctx, &event.call_id, &event.caller, &at).await?;
+        turn.played.extend(more.played);
+    }
+    let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
+    steps.dedup();
+    info!(flow.steps = ?steps, "call answered");
+    Ok(turn.actions())
+}
+
+pub async fn status(
+    State(app): State<Arc<App>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((form, _)) = admit(&app, &uri, &headers, &body) else {
+        return forbidden();
+    };
+    let event = match request::status_event(&form) {
+        Ok(event) => event,
+        Err(e) => return bad_request(e),
+    };
+    let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
+    let work = async {
+        info!(
+            call.status = event.call_status.as_str(),
+            duration_s = event.call_duration_s,
+            "call status"
+        );
+        if event.call_status.is_final() {
+            connect::call_over(&ctx(&app), &event.call_id).await?;
+        }
+        Ok::<_, ConnectError>(Vec::new())
+    };
+    // A failed release is retried by Twilio (and the store's deadlines end
+    // it anyway); the answer is empty TwiML either way.
+    within_budget(&app, span, || super::render(&app, &[]), work).await
+}
