@@ -56,7 +56,14 @@ function ops.answered(call, id)
   if num(h, 'day') ~= day then h.day = day; h.calls = 0 end
   h.calls = num(h, 'calls') + 1
   h.misses = 0
-  if h.status == 'ringing' and h.call == call then move(id, h, 'in_call', now) else save(id, h) end
+  if h.status == 'ringing' and h.call == call then
+    move(id, h, 'in_call', now)
+  else
+    -- Late (after call_ended): counts, moves no one, but an available
+    -- counsellor's fewest-calls score must follow the count.
+    save(id, h)
+    enter_sets(id, h)
+  end
   return 1
 end
 

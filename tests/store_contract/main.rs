@@ -62,4 +62,5 @@ contract!(
     line_cases::failed_ring_keeps_the_place_in_line,
     line_cases::leaving_the_line,
     line_cases::pools_have_their_own_lines,
+    call_cases::late_answer_counts_for_fewest_calls,
 );
