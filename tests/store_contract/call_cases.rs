@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use lotse::routing::{Status, Store, Strategy};
 
-use crate::harness::{available, call, claim, de, id, t};
+use crate::harness::{available, call, claim, de, id, t, RING};
 
 const WRAP: Duration = Duration::from_secs(0);
 
 async fn claim_by(store: &Store, c: &str, strategy: Strategy, at: i64) -> Option<String> {
-    let won = store.claim(&call(c), &de(), strategy, t(at)).await.unwrap();
+    let won = store.claim(&call(c), &de(), strategy, t(at), RING).await;
+    let won = won.unwrap();
     won.map(|w| w.as_str().to_owned())
 }
 
