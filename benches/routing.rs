@@ -25,6 +25,7 @@ use tokio::runtime::Runtime;
 const TEAM_SIZES: [usize; 2] = [10, 10_000];
 /// Long enough that no lease runs out while the bench runs.
 const TTL: Duration = Duration::from_secs(86_400);
+const RING: Duration = Duration::from_secs(20);
 
 async fn fill(store: &Store, n: usize) {
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
@@ -47,7 +48,7 @@ async fn round_trip(store: &Store, seq: &AtomicU64) {
     let de = PoolId::parse("de").unwrap();
     let call = CallId::parse(&format!("CA{}", seq.fetch_add(1, Ordering::Relaxed))).unwrap();
     let won = store
-        .claim(&call, &de, Strategy::LongestIdle, now)
+        .claim(&call, &de, Strategy::LongestIdle, now, RING)
         .await
         .unwrap();
     let won = won.expect("a free counsellor");

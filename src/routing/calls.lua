@@ -7,7 +7,23 @@ local function touch(call)
   redis.call('EXPIRE', tkey(call), CALL_TTL_S)
 end
 
-function ops.claim(call, pool, strat)
+-- A place in line not refreshed by `enqueue` for longer than stale_after
+-- belongs to a caller whose hang-up never reached us: drop it (counted
+-- abandoned) so it cannot block the line. Its arrival number goes too, so a
+-- caller who does come back joins at the end. Each place is dropped once,
+-- found via the `seen` sorted set: the cost is per dropped place.
+local function prune_line()
+  local cutoff = string.format('(%d', now - stale_after)
+  for _, call in ipairs(redis.call('ZRANGEBYSCORE', P .. 'seen', '-inf', cutoff)) do
+    unline(call)
+    redis.call('HDEL', rkey(call), 'seq', 'pool')
+    redis.call('HINCRBY', P .. 'stats', 'abandoned', 1)
+  end
+end
+
+-- `ring_ms`: how long the ring may stay pending (ring timeout + grace);
+-- past that the counsellor is freed by `tick`.
+function ops.claim(call, pool, strat, ring_ms)
   local rec = rkey(call)
   local ended, rung, answered = unpack(redis.call('HMGET', rec, 'ended', 'rung', 'answered'))
   if ended == '1' then return false end
@@ -36,6 +52,7 @@ function ops.claim(call, pool, strat)
   local h = get(winner)
   h.rr = redis.call('HINCRBY', P .. 'seq', 'rr', 1)
   h.call = call
+  h.ring = now + tonumber(ring_ms)
   move(winner, h, 'ringing', now)
   redis.call('SADD', tkey(call), winner)
   redis.call('HSET', rec, 'rung', winner)
@@ -56,7 +73,14 @@ function ops.answered(call, id)
   if num(h, 'day') ~= day then h.day = day; h.calls = 0 end
   h.calls = num(h, 'calls') + 1
   h.misses = 0
-  if h.status == 'ringing' and h.call == call then move(id, h, 'in_call', now) else save(id, h) end
+  if h.status == 'ringing' and h.call == call then
+    move(id, h, 'in_call', now)
+  else
+    -- Late (after call_ended or a ring deadline): counts, moves no one, but
+    -- an available counsellor's fewest-calls score must follow the count.
+    save(id, h)
+    enter_sets(id, h)
+  end
   return 1
 end
 
@@ -105,15 +129,17 @@ function ops.enqueue(call, pool)
   local rec = rkey(call)
   if redis.call('HGET', rec, 'ended') == '1' then return 0 end
   local current = redis.call('HGET', P .. 'lines', call)
-  if current then return redis.call('ZRANK', lkey(current), call) + 1 end
+  if current then
+    redis.call('ZADD', P .. 'seen', now, call)
+    return redis.call('ZRANK', lkey(current), call) + 1
+  end
   -- A caller put back in line after a claim keeps their original place.
   local seq, old = unpack(redis.call('HMGET', rec, 'seq', 'pool'))
   if not seq or seq == '' or old ~= pool then
     seq = redis.call('HINCRBY', P .. 'seq', 'line', 1)
     redis.call('HSET', rec, 'seq', seq, 'pool', pool)
   end
-  redis.call('ZADD', lkey(pool), seq, call)
-  redis.call('HSET', P .. 'lines', call, pool)
+  join(call, pool, seq)
   touch(call)
   return redis.call('ZRANK', lkey(pool), call) + 1
 end
@@ -143,6 +169,7 @@ function ops.stats()
 end
 
 tick()
+prune_line()
 local f = ops[op]
 if not f then return redis.error_reply('lotse: unknown store operation ' .. tostring(op)) end
-return f(unpack(ARGV, 3))
+return f(unpack(ARGV, 4))

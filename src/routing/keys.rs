@@ -8,8 +8,9 @@
 //!
 //! | suffix | type | holds |
 //! |---|---|---|
-//! | `c:<id>` | hash | one counsellor: status, since, lease, wrap, idle, rr, day, calls, misses, call, pools |
+//! | `c:<id>` | hash | one counsellor: status, since, lease, wrap, ring, idle, rr, day, calls, misses, call, pools |
 //! | `leases` | zset | available counsellors by lease end (ms) |
+//! | `rings` | zset | ringing counsellors by ring deadline (ms) |
 //! | `wraps` | zset | counsellors in wrap-up by wrap-up end (ms) |
 //! | `pool:<pool>:<strategy>` | zset | available members of a pool, scored for that strategy |
 //! | `counts` | hash | counsellors per status (gauge) |
@@ -19,6 +20,7 @@
 //! | `tried:<call>` | set | counsellors already claimed for the call; expires like `call:` |
 //! | `line:<pool>` | zset | waiting calls by arrival number |
 //! | `lines` | hash | waiting call → its pool |
+//! | `seen` | zset | waiting calls by their last `enqueue` (ms) |
 
 use std::fmt;
 

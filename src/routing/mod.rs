@@ -30,7 +30,7 @@ pub use memory::MemoryStore;
 pub use redis_conn::RedisTimeouts;
 pub use redis_store::RedisStore;
 pub use roster::{keep_registered, register_all, Member};
-pub use store::Store;
+pub use store::{Store, LINE_STALE_AFTER, RING_GRACE};
 pub use types::{
     CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
 };

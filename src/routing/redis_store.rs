@@ -12,6 +12,7 @@ use super::error::Result;
 use super::keys::KeyPrefix;
 use super::redis_conn::{Conn, RedisTimeouts};
 use super::redis_reply::{one_state, parse_states, protocol};
+use super::store::{LINE_STALE_AFTER, RING_GRACE};
 use super::types::{
     CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
 };
@@ -28,6 +29,8 @@ static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
 pub struct RedisStore {
     conn: Conn,
     prefix: KeyPrefix,
+    /// `ms(stale_after)`, sent with every script call.
+    stale_after: String,
 }
 
 impl RedisStore {
@@ -37,7 +40,7 @@ impl RedisStore {
     /// Tokio runtime: the connection manager spawns its reconnect task there.
     pub fn connect(url: &str, prefix: KeyPrefix, timeouts: RedisTimeouts) -> Result<Self> {
         let conn = Conn::single(url, timeouts)?;
-        Ok(Self { conn, prefix })
+        Ok(Self::new(conn, prefix))
     }
 
     /// Connects to a Redis Cluster through any of its `nodes`. Unlike
@@ -48,7 +51,21 @@ impl RedisStore {
         timeouts: RedisTimeouts,
     ) -> Result<Self> {
         let conn = Conn::cluster(nodes, timeouts).await?;
-        Ok(Self { conn, prefix })
+        Ok(Self::new(conn, prefix))
+    }
+
+    fn new(conn: Conn, prefix: KeyPrefix) -> Self {
+        Self {
+            conn,
+            prefix,
+            stale_after: ms(LINE_STALE_AFTER),
+        }
+    }
+
+    /// See [`super::Store::with_line_stale_after`].
+    pub fn with_line_stale_after(mut self, stale_after: Duration) -> Self {
+        self.stale_after = ms(stale_after);
+        self
     }
 
     pub async fn ping(&self) -> Result<()> {
@@ -62,7 +79,9 @@ impl RedisStore {
         args: &[&str],
     ) -> Result<T> {
         let mut inv = SCRIPT.key(self.prefix.as_str());
-        inv.arg(op).arg(now.timestamp_millis());
+        inv.arg(op)
+            .arg(now.timestamp_millis())
+            .arg(&self.stale_after);
         for a in args {
             inv.arg(*a);
         }
@@ -122,8 +141,10 @@ impl RedisStore {
         pool: &PoolId,
         strategy: Strategy,
         now: DateTime<Utc>,
+        ring_timeout: Duration,
     ) -> Result<Option<CounsellorId>> {
-        let args = [call.as_str(), pool.as_str(), strategy.as_str()];
+        let ring = ms(ring_timeout.saturating_add(RING_GRACE));
+        let args = [call.as_str(), pool.as_str(), strategy.as_str(), &ring];
         let won: Option<String> = self.run("claim", now, &args).await?;
         won.map(|w| CounsellorId::parse(&w).ok_or_else(|| protocol("claimed id", &w)))
             .transpose()

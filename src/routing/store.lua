@@ -2,11 +2,13 @@
 -- is atomic on the Redis server. KEYS[1] is the hotline's key prefix, which
 -- carries the hash tag (`lotse:{hotline}:`); every key below is that prefix
 -- plus a suffix, so all of them live in one cluster slot.
--- ARGV[1] = operation, ARGV[2] = now (epoch ms), then operation arguments.
+-- ARGV[1] = operation, ARGV[2] = now (epoch ms), ARGV[3] = how long a place
+-- in line lasts without a fresh `enqueue` (ms), then operation arguments.
 -- src/routing/memory/ mirrors this file rule for rule; change both together.
 local P = KEYS[1]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
+local stale_after = tonumber(ARGV[3])
 local DAY = 86400000
 local CALL_TTL_S = 86400
 local STRATS = {'longest-idle', 'round-robin', 'fewest-calls'}
@@ -44,14 +46,17 @@ local function score(h, strat)
   return num(h, 'day') * 1000000 + num(h, 'calls')
 end
 
--- The sorted sets hold exactly the available counsellors (leases, pools)
--- and those in wrap-up (wraps); these two functions keep that true.
+-- The sorted sets hold exactly the available counsellors (leases, pools),
+-- those ringing (rings) and those in wrap-up (wraps); these two functions
+-- keep that true.
 local function leave_sets(id, h)
   if h.status == 'available' then
     redis.call('ZREM', P .. 'leases', id)
     for _, p in ipairs(pools(h)) do
       for _, s in ipairs(STRATS) do redis.call('ZREM', pkey(p, s), id) end
     end
+  elseif h.status == 'ringing' then
+    redis.call('ZREM', P .. 'rings', id)
   elseif h.status == 'wrap_up' then
     redis.call('ZREM', P .. 'wraps', id)
   end
@@ -63,6 +68,8 @@ local function enter_sets(id, h)
     for _, p in ipairs(pools(h)) do
       for _, s in ipairs(STRATS) do redis.call('ZADD', pkey(p, s), score(h, s), id) end
     end
+  elseif h.status == 'ringing' then
+    redis.call('ZADD', P .. 'rings', num(h, 'ring'), id)
   elseif h.status == 'wrap_up' then
     redis.call('ZADD', P .. 'wraps', num(h, 'wrap'), id)
   end
@@ -91,14 +98,19 @@ local function free(id, h, at)
 end
 
 -- Apply every time-driven transition due by `now`: wrap-ups that ended,
--- then leases that ran out. Each is found once via a sorted set, so the
--- cost is per transition, never per team member.
+-- rings past their deadline (both result callbacks lost: no miss counted,
+-- idle time kept), then leases that ran out. Each is found once via a
+-- sorted set, so the cost is per transition, never per team member.
 local function tick()
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'wraps', '-inf', now)) do
     local h = get(id)
     local t = num(h, 'wrap')
     h.idle = t
     free(id, h, t)
+  end
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'rings', '-inf', now)) do
+    local h = get(id)
+    free(id, h, num(h, 'ring'))
   end
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)) do
     local h = get(id)
@@ -112,12 +124,18 @@ local function state(id, h)
   return {id, h.status, num(h, 'since'), calls}
 end
 
+-- A place in line is in three structures: its pool's line, `lines` (call →
+-- pool) and `seen` (call → last `enqueue`); `join` and `unline` keep them
+-- together.
+local function join(call, pool, seq)
+  redis.call('ZADD', lkey(pool), seq, call)
+  redis.call('HSET', P .. 'lines', call, pool)
+  redis.call('ZADD', P .. 'seen', now, call)
+end
+
 local function requeue(call, rec)
   local seq, pool = unpack(redis.call('HMGET', rec, 'seq', 'pool'))
-  if seq and seq ~= '' and pool then
-    redis.call('ZADD', lkey(pool), seq, call)
-    redis.call('HSET', P .. 'lines', call, pool)
-  end
+  if seq and seq ~= '' and pool then join(call, pool, seq) end
 end
 
 local function unline(call)
@@ -125,6 +143,7 @@ local function unline(call)
   if not pool then return false end
   redis.call('ZREM', lkey(pool), call)
   redis.call('HDEL', P .. 'lines', call)
+  redis.call('ZREM', P .. 'seen', call)
   return true
 end
 
@@ -133,7 +152,7 @@ local ops = {}
 function ops.register(id, csv)
   local h = get(id)
   if not h then
-    h = {status = 'offline', since = now, lease = 0, wrap = 0, idle = 0, rr = 0,
+    h = {status = 'offline', since = now, lease = 0, wrap = 0, ring = 0, idle = 0, rr = 0,
          day = 0, calls = 0, misses = 0, call = '', pools = csv}
     save(id, h)
     redis.call('HINCRBY', P .. 'counts', 'offline', 1)

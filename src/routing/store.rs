@@ -3,9 +3,10 @@
 //! both follow the same rules, proven by `tests/store_contract`.
 //!
 //! Every operation takes the instant it happens at; neither store reads the
-//! clock. Time-driven changes (a lease running out, a wrap-up ending) are
-//! applied lazily at the start of whichever operation comes next, so
-//! results depend only on the sequence of calls and their `now`s.
+//! clock. Time-driven changes (a lease running out, a wrap-up ending, a
+//! ring past its deadline, a place in line not refreshed) are applied lazily
+//! at the start of whichever operation comes next, so results depend only
+//! on the sequence of calls and their `now`s.
 
 use std::time::Duration;
 
@@ -16,6 +17,16 @@ use super::memory::MemoryStore;
 use super::redis_store::RedisStore;
 use super::types::{CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Strategy};
 use crate::call::CallId;
+
+/// How long a place in line lasts without a fresh [`Store::enqueue`]
+/// unless the store is built with [`Store::with_line_stale_after`]. Callers
+/// on hold re-enqueue about every 15 s, so this misses three refreshes.
+pub const LINE_STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Added to the ring timeout given to [`Store::claim`]: a ring still
+/// pending this long after the dial gave up lost both its result and its
+/// status callback, and the counsellor is freed.
+pub const RING_GRACE: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub enum Store {
@@ -33,6 +44,17 @@ macro_rules! dispatch {
 }
 
 impl Store {
+    /// The same store, but a place in line not refreshed by `enqueue` for
+    /// longer than `stale_after` counts as a caller who hung up unheard
+    /// (default [`LINE_STALE_AFTER`]). Every instance sharing one Redis
+    /// should use the same value.
+    pub fn with_line_stale_after(self, stale_after: Duration) -> Self {
+        match self {
+            Store::Redis(s) => Store::Redis(s.with_line_stale_after(stale_after)),
+            Store::Memory(s) => Store::Memory(s.with_line_stale_after(stale_after)),
+        }
+    }
+
     /// For `/readyz`: can the store answer right now?
     pub async fn ping(&self) -> Result<()> {
         dispatch!(self.ping())
@@ -100,14 +122,22 @@ impl Store {
     /// line is empty). Repeating a claim whose ring is still pending returns
     /// the same counsellor; a counsellor once claimed for a call is never
     /// claimed for it again.
+    ///
+    /// `ring_timeout` is the dial's own timeout. If neither `answered`,
+    /// `ring_failed` nor `call_ended` arrives by `now + ring_timeout +`
+    /// [`RING_GRACE`], the counsellor is freed then (available on a live
+    /// lease, else offline) with no miss counted and their idle time kept;
+    /// the caller is not put back in line (a live one re-enqueues and gets
+    /// their old place). Later callbacks for the call follow the usual rules.
     pub async fn claim(
         &self,
         call: &CallId,
         pool: &PoolId,
         strategy: Strategy,
         now: DateTime<Utc>,
+        ring_timeout: Duration,
     ) -> Result<Option<CounsellorId>> {
-        dispatch!(self.claim(call, pool, strategy, now))
+        dispatch!(self.claim(call, pool, strategy, now, ring_timeout))
     }
 
     /// The counsellor took the call: ringing → in_call, one more call today.
@@ -148,7 +178,12 @@ impl Store {
     }
 
     /// Joins the line of `pool` (FIFO by arrival) and returns the 1-based
-    /// position; repeating it keeps the place. `None` if the call ended.
+    /// position; repeating it keeps the place and marks the caller as still
+    /// there. Callers must repeat it while they wait: a place not refreshed
+    /// for longer than the store's stale-after (see
+    /// [`Store::with_line_stale_after`]) is dropped, counted abandoned, and
+    /// the caller, should they come back, joins at the end. `None` if the
+    /// call ended.
     pub async fn enqueue(
         &self,
         call: &CallId,
@@ -158,6 +193,7 @@ impl Store {
         dispatch!(self.enqueue(call, pool, now))
     }
 
+    /// The 1-based place in line, counting only callers seen recently enough.
     pub async fn position(&self, call: &CallId, now: DateTime<Utc>) -> Result<Option<u32>> {
         dispatch!(self.position(call, now))
     }

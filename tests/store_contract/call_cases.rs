@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use lotse::routing::{Status, Store, Strategy};
 
-use crate::harness::{available, call, claim, de, id, t};
+use crate::harness::{available, call, claim, de, id, t, RING};
 
 const WRAP: Duration = Duration::from_secs(0);
 
 async fn claim_by(store: &Store, c: &str, strategy: Strategy, at: i64) -> Option<String> {
-    let won = store.claim(&call(c), &de(), strategy, t(at)).await.unwrap();
+    let won = store.claim(&call(c), &de(), strategy, t(at), RING).await;
+    let won = won.unwrap();
     won.map(|w| w.as_str().to_owned())
 }
 
@@ -201,4 +202,20 @@ pub async fn auto_away_after_max_no_answer(store: &Store) {
     assert_eq!(s.status, Status::Away);
     assert_eq!(claim(store, "CA5", 81).await, None);
     assert_eq!(store.stats(t(82)).await.unwrap().auto_away, 1);
+}
+
+pub async fn late_answer_counts_for_fewest_calls(store: &Store) {
+    available(store, &["anna", "ben"], 0).await;
+    let fc = Strategy::FewestCalls;
+    assert_eq!(
+        claim_by(store, "CA1", fc, 10).await.as_deref(),
+        Some("anna")
+    );
+    store.call_ended(&call("CA1"), t(11), WRAP).await.unwrap();
+    // The answer arrives after the hang-up: anna is free, with one call.
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(12))
+        .await
+        .unwrap());
+    assert_eq!(claim_by(store, "CA2", fc, 13).await.as_deref(), Some("ben"));
 }

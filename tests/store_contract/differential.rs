@@ -1,6 +1,8 @@
 //! The strongest form of "both stores behave the same": random sequences
 //! of operations (with time moving forward at random) are applied to a
 //! Redis store and a memory store, and every single answer must match.
+//! Steps of up to 30 s reach ring deadlines (ring timeout + 30 s grace)
+//! and stale places in line (`STALE`) often.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -16,6 +18,8 @@ use crate::redis_server::RedisServer;
 const WHO: [&str; 4] = ["anna", "ben", "cleo", "dora"];
 const CALLS: [&str; 6] = ["CA1", "CA2", "CA3", "CA4", "CA5", "CA6"];
 const TTL: Duration = Duration::from_secs(90);
+/// Not the default, so both stores are shown to honour the setting.
+const STALE: Duration = Duration::from_secs(45);
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -23,7 +27,8 @@ enum Op {
     SetStatus(usize, Presence),
     Heartbeat(usize),
     States,
-    Claim(usize, bool, Pick),
+    /// Call, pool `en`?, strategy, ring timeout (s).
+    Claim(usize, bool, Pick, u64),
     Answered(usize, usize),
     RingFailed(usize, usize, u32),
     /// The ring of the counsellor last claimed for the call ends: answered
@@ -54,7 +59,8 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
         3 => (who.clone(), presence).prop_map(|(w, p)| Op::SetStatus(w, p)),
         2 => who.clone().prop_map(Op::Heartbeat),
         1 => Just(Op::States),
-        5 => (c.clone(), any::<bool>(), strategy).prop_map(|(c, en, s)| Op::Claim(c, en, s)),
+        5 => (c.clone(), any::<bool>(), strategy, 5u64..40)
+            .prop_map(|(c, en, s, r)| Op::Claim(c, en, s, r)),
         3 => (c.clone(), who.clone()).prop_map(|(c, w)| Op::Answered(c, w)),
         3 => (c.clone(), who, 0u32..4).prop_map(|(c, w, m)| Op::RingFailed(c, w, m)),
         4 => (c.clone(), any::<bool>()).prop_map(|(c, ok)| Op::Outcome(c, ok)),
@@ -92,8 +98,9 @@ async fn apply(store: &Store, op: &Op, at: i64, rung: &mut [usize; 6]) -> String
             let all: Vec<_> = WHO.iter().map(|w| id(w)).collect();
             format!("{:?}", store.states(&all, now).await)
         }
-        Op::Claim(i, en, s) => {
-            let won = store.claim(&c(*i), &pool(*en), *s, now).await;
+        Op::Claim(i, en, s, r) => {
+            let ring = Duration::from_secs(*r);
+            let won = store.claim(&c(*i), &pool(*en), *s, now, ring).await;
             if let Ok(Some(w)) = &won {
                 rung[*i] = WHO.iter().position(|x| *x == w.as_str()).unwrap();
             }
@@ -148,8 +155,8 @@ fn redis_and_memory_give_the_same_answers() {
         let redis = rt.block_on(async {
             RedisStore::connect(&server.url(), prefix, Default::default())
         });
-        let redis = Store::Redis(redis.unwrap());
-        let memory = Store::Memory(MemoryStore::new());
+        let redis = Store::Redis(redis.unwrap()).with_line_stale_after(STALE);
+        let memory = Store::Memory(MemoryStore::new()).with_line_stale_after(STALE);
         let (mut at, mut rung_r, mut rung_m) = (0, [0; 6], [0; 6]);
         let mut ops = start_of_shift();
         ops.extend(script);

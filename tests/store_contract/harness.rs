@@ -13,6 +13,9 @@ use crate::redis_cluster::RedisCluster;
 use crate::redis_server::RedisServer;
 
 pub const TTL: Duration = Duration::from_secs(90);
+/// The dial's ring timeout given to every claim: a ring is abandoned by the
+/// store 20 s + `RING_GRACE` (30 s) after its claim.
+pub const RING: Duration = Duration::from_secs(20);
 
 pub struct Harness {
     pub store: Store,
@@ -85,7 +88,7 @@ pub async fn available(store: &Store, ids: &[&str], at: i64) {
 
 pub async fn claim(store: &Store, c: &str, at: i64) -> Option<String> {
     let won = store
-        .claim(&call(c), &de(), Default::default(), t(at))
+        .claim(&call(c), &de(), Default::default(), t(at), RING)
         .await
         .unwrap();
     won.map(|w| w.as_str().to_owned())

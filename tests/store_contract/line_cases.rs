@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use lotse::routing::{PoolId, Presence, Store, Strategy};
 
-use crate::harness::{available, call, claim, de, id, t, TTL};
+use crate::harness::{available, call, claim, de, id, t, RING, TTL};
 
 async fn enqueue(store: &Store, c: &str, at: i64) -> Option<u32> {
     store.enqueue(&call(c), &de(), t(at)).await.unwrap()
 }
 
-async fn position(store: &Store, c: &str) -> Option<u32> {
-    store.position(&call(c), t(100)).await.unwrap()
+async fn position(store: &Store, c: &str, at: i64) -> Option<u32> {
+    store.position(&call(c), t(at)).await.unwrap()
 }
 
 pub async fn fifo_and_head_only_claim(store: &Store) {
@@ -37,12 +37,12 @@ pub async fn fifo_and_head_only_claim(store: &Store) {
     );
     assert_eq!(claim(store, "W1", 12).await.as_deref(), Some("anna"));
     assert_eq!(
-        position(store, "W1").await,
+        position(store, "W1", 13).await,
         None,
         "a claimed caller left the line"
     );
-    assert_eq!(position(store, "W2").await, Some(1));
-    assert_eq!(position(store, "W3").await, Some(2));
+    assert_eq!(position(store, "W2", 13).await, Some(1));
+    assert_eq!(position(store, "W3", 13).await, Some(2));
     assert_eq!(store.waiting_count(t(13)).await.unwrap(), 2);
     assert_eq!(store.stats(t(13)).await.unwrap().abandoned, 0);
 }
@@ -64,8 +64,8 @@ pub async fn failed_ring_keeps_the_place_in_line(store: &Store) {
         .ring_failed(&call("W1"), &id("anna"), t(25), 3)
         .await
         .unwrap();
-    assert_eq!(position(store, "W1").await, Some(1), "back at the head");
-    assert_eq!(position(store, "W2").await, Some(2));
+    assert_eq!(position(store, "W1", 25).await, Some(1), "back at the head");
+    assert_eq!(position(store, "W2", 25).await, Some(2));
     assert_eq!(claim(store, "W2", 26).await, None);
     assert_eq!(
         claim(store, "W1", 26).await,
@@ -83,8 +83,8 @@ pub async fn failed_ring_keeps_the_place_in_line(store: &Store) {
         .ring_failed(&call("W1"), &id("ben"), t(30), 3)
         .await
         .unwrap();
-    assert_eq!(position(store, "W1").await, None);
-    assert_eq!(position(store, "W2").await, Some(1));
+    assert_eq!(position(store, "W1", 30).await, None);
+    assert_eq!(position(store, "W2", 30).await, Some(1));
 }
 
 pub async fn leaving_the_line(store: &Store) {
@@ -96,13 +96,13 @@ pub async fn leaving_the_line(store: &Store) {
         !store.leave(&call("W2"), true, t(11)).await.unwrap(),
         "only once"
     );
-    assert_eq!(position(store, "W3").await, Some(2));
+    assert_eq!(position(store, "W3", 11).await, Some(2));
     // Hanging up while waiting: the status callback removes the place.
     store
         .call_ended(&call("W1"), t(12), Duration::ZERO)
         .await
         .unwrap();
-    assert_eq!(position(store, "W3").await, Some(1));
+    assert_eq!(position(store, "W3", 12).await, Some(1));
     assert_eq!(
         enqueue(store, "W1", 13).await,
         None,
@@ -136,12 +136,12 @@ pub async fn pools_have_their_own_lines(store: &Store) {
         "en line blocks no de caller"
     );
     let won = store
-        .claim(&call("E2"), &en, Strategy::LongestIdle, t(3))
+        .claim(&call("E2"), &en, Strategy::LongestIdle, t(3), RING)
         .await
         .unwrap();
     assert_eq!(won, None, "E1 is first in the en line");
     let won = store
-        .claim(&call("E1"), &en, Strategy::LongestIdle, t(4))
+        .claim(&call("E1"), &en, Strategy::LongestIdle, t(4), RING)
         .await
         .unwrap();
     assert_eq!(won.unwrap().as_str(), "emma");
@@ -154,7 +154,7 @@ pub async fn pools_have_their_own_lines(store: &Store) {
         .await
         .unwrap();
     let won = store
-        .claim(&call("E2"), &en, Strategy::LongestIdle, t(7))
+        .claim(&call("E2"), &en, Strategy::LongestIdle, t(7), RING)
         .await
         .unwrap();
     assert_eq!(won.unwrap().as_str(), "anna", "re-registered into en");

@@ -12,6 +12,7 @@ mod differential;
 mod fault;
 mod harness;
 mod line_cases;
+mod lost_callback_cases;
 mod presence_cases;
 mod race;
 
@@ -62,4 +63,10 @@ contract!(
     line_cases::failed_ring_keeps_the_place_in_line,
     line_cases::leaving_the_line,
     line_cases::pools_have_their_own_lines,
+    lost_callback_cases::lost_ring_callbacks_free_the_counsellor,
+    lost_callback_cases::ring_deadline_past_the_lease_goes_offline,
+    lost_callback_cases::stale_head_of_the_line_is_dropped,
+    lost_callback_cases::stale_places_behind_the_head_are_skipped,
+    lost_callback_cases::stale_after_is_set_per_store,
+    call_cases::late_answer_counts_for_fewest_calls,
 );

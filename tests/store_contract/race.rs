@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use lotse::routing::{Store, Strategy};
 
-use crate::harness::{available, call, de, redis_store, t};
+use crate::harness::{available, call, de, redis_store, t, RING};
 use crate::redis_server::RedisServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,7 +20,9 @@ async fn two_instances_never_claim_the_same_counsellor() {
             let store = if i % 2 == 0 { a.clone() } else { b.clone() };
             tokio::spawn(async move {
                 let c = call(&format!("CA{i:03}"));
-                store.claim(&c, &de(), Strategy::LongestIdle, t(10)).await
+                store
+                    .claim(&c, &de(), Strategy::LongestIdle, t(10), RING)
+                    .await
             })
         })
         .collect();

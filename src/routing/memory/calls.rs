@@ -8,6 +8,7 @@ use super::model::DAY_MS;
 use super::{ms, MemoryStore};
 use crate::call::CallId;
 use crate::routing::error::Result;
+use crate::routing::store::RING_GRACE;
 use crate::routing::types::{CounsellorId, PoolId, RingOutcome, Status, Strategy};
 
 impl MemoryStore {
@@ -17,6 +18,7 @@ impl MemoryStore {
         pool: &PoolId,
         strategy: Strategy,
         now: DateTime<Utc>,
+        ring_timeout: Duration,
     ) -> Result<Option<CounsellorId>> {
         let (mut m, now) = self.at(now);
         let key = call.as_str();
@@ -59,6 +61,7 @@ impl MemoryStore {
         let c = m.team.get_mut(&winner).expect("picked above");
         c.rr = rr;
         c.call = Some(key.to_owned());
+        c.ring = now + ms(ring_timeout.saturating_add(RING_GRACE));
         c.move_to(Status::Ringing, now);
         let rec = m.calls.get_mut(key).expect("created above");
         rec.tried.insert(winner.clone());
@@ -121,11 +124,7 @@ impl MemoryStore {
             }
         }
         if let Some((seq, pool)) = requeue {
-            m.lines
-                .entry(pool.clone())
-                .or_default()
-                .insert(seq, key.to_owned());
-            m.line_of.insert(key.to_owned(), pool);
+            m.join(key, seq, pool, now);
         }
         let Some(c) = m.team.get_mut(id) else {
             return Ok(RingOutcome::default());

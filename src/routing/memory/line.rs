@@ -21,6 +21,7 @@ impl MemoryStore {
             return Ok(None);
         }
         if let Some((_, pos)) = m.rank(key) {
+            m.seen.insert(key.to_owned(), now);
             return Ok(Some(pos));
         }
         let old = m.calls.get(key).and_then(|r| r.seq.clone());
@@ -34,11 +35,7 @@ impl MemoryStore {
         let rec = m.calls.entry(key.to_owned()).or_default();
         rec.seq = Some((seq, pool.clone()));
         rec.touched = now;
-        m.lines
-            .entry(pool.clone())
-            .or_default()
-            .insert(seq, key.to_owned());
-        m.line_of.insert(key.to_owned(), pool.clone());
+        m.join(key, seq, pool.clone(), now);
         Ok(m.rank(key).map(|(_, pos)| pos))
     }
 

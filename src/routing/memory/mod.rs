@@ -14,12 +14,24 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::error::{Result, StoreError};
+use super::store::LINE_STALE_AFTER;
 use super::types::{CounsellorId, CounsellorState, PoolId, Presence, Stats, Status};
 use model::{Counsellor, Model};
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MemoryStore {
     model: Arc<Mutex<Model>>,
+    /// Milliseconds a place in line lasts without a fresh `enqueue`.
+    stale_after: i64,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self {
+            model: Arc::default(),
+            stale_after: ms(LINE_STALE_AFTER),
+        }
+    }
 }
 
 fn ms(d: Duration) -> i64 {
@@ -31,6 +43,12 @@ impl MemoryStore {
         Self::default()
     }
 
+    /// See [`super::Store::with_line_stale_after`].
+    pub fn with_line_stale_after(mut self, stale_after: Duration) -> Self {
+        self.stale_after = ms(stale_after);
+        self
+    }
+
     /// Locks and applies every transition due by `now`, as each Redis
     /// script call does first. A poisoned lock only means another task
     /// panicked mid-update; the maps are still consistent enough to serve.
@@ -38,6 +56,7 @@ impl MemoryStore {
         let mut m = self.model.lock().unwrap_or_else(|e| e.into_inner());
         let now = now.timestamp_millis();
         m.tick(now);
+        m.prune_line(now, self.stale_after);
         (m, now)
     }
 

@@ -17,6 +17,8 @@ pub(super) struct Counsellor {
     pub since: i64,
     pub lease: i64,
     pub wrap: i64,
+    /// Ring deadline while ringing.
+    pub ring: i64,
     pub idle: i64,
     pub rr: i64,
     pub day: i64,
@@ -33,6 +35,7 @@ impl Counsellor {
             since: now,
             lease: 0,
             wrap: 0,
+            ring: 0,
             idle: 0,
             rr: 0,
             day: 0,
@@ -96,6 +99,8 @@ pub(super) struct Model {
     pub calls: HashMap<String, CallRec>,
     pub lines: HashMap<PoolId, BTreeMap<u64, String>>,
     pub line_of: HashMap<String, PoolId>,
+    /// Waiting call → its last `enqueue` (ms).
+    pub seen: HashMap<String, i64>,
     pub rr_seq: i64,
     pub line_seq: u64,
     pub leases_expired: u64,
@@ -125,7 +130,8 @@ impl Model {
         }
     }
 
-    /// Wrap-ups that ended, then leases that ran out, as `tick()` in Lua.
+    /// Wrap-ups that ended, rings past their deadline (no miss, idle time
+    /// kept), then leases that ran out, as `tick()` in Lua.
     pub fn tick(&mut self, now: i64) {
         let due: Vec<_> = self
             .team
@@ -138,6 +144,15 @@ impl Model {
             c.idle = c.wrap;
             let t = c.wrap;
             self.free(&id, t);
+        }
+        let due: Vec<_> = self
+            .team
+            .iter()
+            .filter(|(_, c)| c.status == Status::Ringing && c.ring <= now)
+            .map(|(id, c)| (id.clone(), c.ring))
+            .collect();
+        for (id, ring) in due {
+            self.free(&id, ring);
         }
         let due: Vec<_> = self
             .team
@@ -163,7 +178,36 @@ impl Model {
         Some((pool.clone(), pos as u32 + 1))
     }
 
+    /// Drops places not refreshed for more than `stale_after` ms, counted
+    /// abandoned and without their arrival number, as `prune_line()` in Lua.
+    pub fn prune_line(&mut self, now: i64, stale_after: i64) {
+        let stale: Vec<_> = self
+            .seen
+            .iter()
+            .filter(|(_, seen)| now - **seen > stale_after)
+            .map(|(call, _)| call.clone())
+            .collect();
+        for call in stale {
+            self.unline(&call);
+            if let Some(rec) = self.calls.get_mut(&call) {
+                rec.seq = None;
+            }
+            self.abandoned += 1;
+        }
+    }
+
+    /// Puts `call` in the line of `pool` at arrival number `seq`, seen `now`.
+    pub fn join(&mut self, call: &str, seq: u64, pool: PoolId, now: i64) {
+        self.lines
+            .entry(pool.clone())
+            .or_default()
+            .insert(seq, call.to_owned());
+        self.line_of.insert(call.to_owned(), pool);
+        self.seen.insert(call.to_owned(), now);
+    }
+
     pub fn unline(&mut self, call: &str) -> bool {
+        self.seen.remove(call);
         let Some(pool) = self.line_of.remove(call) else {
             return false;
         };
