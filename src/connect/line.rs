@@ -153,10 +153,14 @@ async fn claim<'a>(
     call: &CallId,
     pool: &PoolId,
 ) -> Result<Option<&'a Counsellor>, ConnectError> {
+    let routing = &ctx.settings.routing;
+    // The store frees a counsellor whose ring result never arrives this
+    // long (plus a grace) after the claim.
+    let ring_timeout = std::time::Duration::from_secs(routing.ring_timeout_s.into());
     for _ in 0..STALE_CLAIMS {
         let Some(id) = ctx
             .store
-            .claim(call, pool, ctx.settings.routing.strategy, ctx.now)
+            .claim(call, pool, routing.strategy, ctx.now, ring_timeout)
             .await?
         else {
             return Ok(None);

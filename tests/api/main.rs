@@ -181,11 +181,7 @@ async fn no_input_goes_to_the_counsellor_step_and_wrong_keys_repeat_the_menu() {
         .voice(&menu, &pairs(&[("CallSid", "CA0008"), ("Digits", "")]))
         .await;
     // Nobody of the demo team is on duty: the caller hears the alternatives at once.
-    assert!(
-        none.body.contains("keine Beraterin"),
-        "{}",
-        none.body
-    );
+    assert!(none.body.contains("keine Beraterin"), "{}", none.body);
     assert!(!none.body.contains("<Dial"));
     assert!(none.body.contains("<Hangup/>"));
 
