@@ -5,6 +5,7 @@
 //! - [`config`]: config files + `LOTSE_…` environment → validated [`config::Settings`].
 //! - [`schedule`]: opening hours, holidays, closures → open or closed, and when next open.
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
+//! - [`outbox`]: voicemail emails: durable queue, SMTP sender with retries, templates.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
@@ -15,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod flow;
 pub mod http;
+pub mod outbox;
 pub mod providers;
 pub mod schedule;
 pub mod telemetry;

@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub log: LogSection,
     #[serde(default)]
     pub redis: RedisSection,
+    #[serde(default)]
+    pub email: super::email::EmailSection,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one
@@ -147,7 +149,7 @@ fn scalar_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     Scalar::deserialize(d).map(Scalar::into_string)
 }
 
-fn optional_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+pub(super) fn optional_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
     let raw = Option::<Scalar>::deserialize(d)?.map(Scalar::into_string);
     Ok(raw.filter(|s| !s.trim().is_empty()).map(SecretString::from))
 }

@@ -3,12 +3,14 @@
 //! field for every mistake. Loaded once at start; a broken file is refused
 //! then, never discovered during a call.
 
+mod email;
 mod error;
 mod file;
 mod load;
 mod locate;
 mod settings;
 
+pub use email::{Email, EmailSection, RetryPolicy, BUILT_IN_TEMPLATE};
 pub use error::ConfigError;
 pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};
 pub use load::{load, Source, BUILT_IN};

@@ -45,6 +45,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `None`: the embedded in-memory store.
     pub redis_url: Option<SecretString>,
+    /// Where voicemail and callback requests are delivered (`[email]`).
+    pub email: super::email::Email,
     pub source: Source,
 }
 
@@ -69,7 +71,7 @@ impl Problems<'_> {
 
 impl Settings {
     pub(super) fn build(
-        file: ConfigFile,
+        mut file: ConfigFile,
         text: &str,
         source: &Source,
     ) -> Result<Settings, ConfigErrors> {
@@ -91,6 +93,13 @@ impl Settings {
         }
 
         let schedule = build_schedule(&file, &mut p);
+        let email = super::email::build(
+            std::mem::take(&mut file.email),
+            text,
+            source,
+            &file.hotline.email,
+            &mut p.list,
+        );
 
         let listen = file.server.listen.parse::<SocketAddr>();
         if listen.is_err() {
@@ -143,6 +152,7 @@ impl Settings {
                 audio_dir,
                 log_format: file.log.format,
                 redis_url: file.redis.url,
+                email,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),

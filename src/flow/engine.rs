@@ -81,6 +81,16 @@ pub fn resume(
                 }
             },
         },
+        Step::Voicemail {
+            record_prompt,
+            max_length_s,
+            next,
+            ..
+        } => {
+            let actions = super::voicemail::record(flow, sit, at, digits, record_prompt, *max_length_s, next);
+            turn.push(&at.step, actions);
+            return Ok(turn);
+        }
         _ => at.step.as_str(),
     };
     walk(flow, sit, next, &at.lang, &mut turn)?;
@@ -159,6 +169,13 @@ fn walk(
                 known_language(flow, language)?;
                 lang = language.clone();
                 next.clone()
+            }
+            Step::Voicemail {
+                prompt, timeout_s, ..
+            } => {
+                let offer = super::voicemail::offer(play(prompt), *timeout_s, &name, &lang);
+                turn.push(&name, vec![offer]);
+                return Ok(());
             }
             Step::Hangup { prompt } => {
                 let mut actions = prompt.as_deref().map(play).unwrap_or_default();

@@ -8,6 +8,7 @@ mod engine;
 mod file;
 mod load;
 mod prompt;
+mod voicemail;
 
 pub use action::{Action, Resume, Speech};
 pub use check::{check, Finding, FALLBACK_PROMPT};
@@ -15,3 +16,4 @@ pub use engine::{resume, start, FlowError, Turn};
 pub use file::{Flow, Language, Prompt, Step};
 pub use load::{load, FlowSource, BUILT_IN};
 pub use prompt::{play, spell_email, Situation};
+pub use voicemail::{fallback_offer, CONSENT_KEY};

@@ -16,12 +16,16 @@ pub struct App {
     /// Fallback TwiML per language, rendered at start so that answering a
     /// failure cannot itself fail.
     pub twilio_fallback: BTreeMap<String, String>,
+    /// Voicemail and callback requests on their way to the team.
+    pub outbox: Arc<crate::outbox::Outbox>,
 }
 
 impl App {
     pub fn new(settings: Settings, clock: Arc<dyn Clock>) -> Arc<App> {
         let twilio_fallback = super::fallback::render_twilio(&settings, clock.now());
+        let outbox = Arc::new(crate::outbox::Outbox::new_or_spool(&settings));
         Arc::new(App {
+            outbox,
             settings,
             clock,
             pseudonyms: Pseudonymizer::random(),

@@ -27,13 +27,13 @@ pub fn routes(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-fn xml(body: String) -> Response {
+pub(super) fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, twiml::CONTENT_TYPE)], body).into_response()
 }
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
+pub(super) fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
     let twilio = &app.settings.twilio;
     if !twilio.verify_signatures {
         return true;
@@ -55,7 +55,7 @@ fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::
 }
 
 /// No detail for the sender: whoever forges requests learns nothing.
-fn forbidden() -> Response {
+pub(super) fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "invalid signature\n").into_response()
 }
 
@@ -92,7 +92,7 @@ async fn voice(
     };
     let lang = lang.unwrap_or_else(|| app.settings.flow.default_language.clone());
     let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
-    let work = answer(app.clone(), step, lang.clone(), event.digits);
+    let work = answer(app.clone(), step, lang.clone(), event);
     match tokio::time::timeout(WEBHOOK_BUDGET, work.instrument(span)).await {
         Ok(Ok(markup)) => xml(markup),
         Ok(Err(e)) => {
@@ -116,8 +116,9 @@ async fn answer(
     app: Arc<App>,
     step: Option<String>,
     lang: String,
-    digits: Option<String>,
+    event: crate::call::CallEvent,
 ) -> Result<String, flow::FlowError> {
+    let digits = event.digits.clone();
     let flow = &app.settings.flow;
     let sit = app.situation(app.clock.now());
     let turn = match step {
@@ -139,6 +140,7 @@ async fn answer(
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");
+    super::recording::keep_number_if_consented(&app, &event, &turn).await;
     let links = twiml::Links {
         public_url: &app.settings.twilio.public_url,
     };
