@@ -101,7 +101,10 @@ pub fn transcript(
                 max_digits, then, ..
             }) => {
                 let digits: String = keys.by_ref().take(usize::from(*max_digits)).collect();
-                let voicemail = matches!(flow.steps.get(&then.step), Some(flow::Step::Voicemail { .. }));
+                let voicemail = matches!(
+                    flow.steps.get(&then.step),
+                    Some(flow::Step::Voicemail { .. })
+                );
                 if digits.is_empty() && voicemail {
                     // The consent question times out: no call back, the recording follows.
                     steps.push(json!({"step": then.step, "do": "wait", "note": "no key pressed: no call back"}));

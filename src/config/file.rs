@@ -149,7 +149,9 @@ fn scalar_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     Scalar::deserialize(d).map(Scalar::into_string)
 }
 
-pub(super) fn optional_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+pub(super) fn optional_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<SecretString>, D::Error> {
     let raw = Option::<Scalar>::deserialize(d)?.map(Scalar::into_string);
     Ok(raw.filter(|s| !s.trim().is_empty()).map(SecretString::from))
 }

@@ -87,7 +87,8 @@ pub fn resume(
             next,
             ..
         } => {
-            let actions = super::voicemail::record(flow, sit, at, digits, record_prompt, *max_length_s, next);
+            let actions =
+                super::voicemail::record(flow, sit, at, digits, record_prompt, *max_length_s, next);
             turn.push(&at.step, actions);
             return Ok(turn);
         }

@@ -83,11 +83,8 @@ async fn recording(
         last_error: None,
     };
     let key = job.key();
-    let stored = tokio::time::timeout(
-        STORE_BUDGET,
-        app.outbox.queue.enqueue(&job, call, callback),
-    )
-    .await;
+    let stored =
+        tokio::time::timeout(STORE_BUDGET, app.outbox.queue.enqueue(&job, call, callback)).await;
     match stored {
         Ok(Ok(true)) => {
             info!(job = %key, duration_s, callback.requested = callback, "voicemail queued for the team");
@@ -134,10 +131,10 @@ pub(super) async fn keep_number_if_consented(app: &App, event: &CallEvent, turn:
     let (true, Caller::Number(number)) = (consented, &event.caller) else {
         return;
     };
-    let keep = app
-        .outbox
-        .queue
-        .remember_number(event.call_id.as_str(), number.expose(), JOIN_WINDOW);
+    let keep =
+        app.outbox
+            .queue
+            .remember_number(event.call_id.as_str(), number.expose(), JOIN_WINDOW);
     match tokio::time::timeout(STORE_BUDGET, keep).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {

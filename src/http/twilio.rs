@@ -33,7 +33,12 @@ pub(super) fn xml(body: String) -> Response {
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-pub(super) fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
+pub(super) fn authentic(
+    app: &App,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    form: &request::Form,
+) -> bool {
     let twilio = &app.settings.twilio;
     if !twilio.verify_signatures {
         return true;

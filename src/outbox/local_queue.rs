@@ -46,7 +46,12 @@ impl LocalQueue {
         self.numbers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub async fn remember_number(&self, call: &str, number: &str, ttl: Duration) -> anyhow::Result<()> {
+    pub async fn remember_number(
+        &self,
+        call: &str,
+        number: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<()> {
         let mut numbers = self.numbers();
         let now = Instant::now();
         numbers.retain(|_, (_, until)| *until > now);
@@ -104,13 +109,25 @@ impl LocalQueue {
     }
 
     pub async fn dead_letters(&self) -> anyhow::Result<Vec<Job>> {
-        Ok(read_all(&self.dead).await?.into_iter().map(|(_, e)| e.job).collect())
+        Ok(read_all(&self.dead)
+            .await?
+            .into_iter()
+            .map(|(_, e)| e.job)
+            .collect())
     }
 
     pub async fn revive(&self, _id: &str, job: &Job) -> anyhow::Result<()> {
         let key = job.key();
         let due = job.queued_at;
-        write(&self.queue, &key, &Entry { due, job: job.clone() }).await?;
+        write(
+            &self.queue,
+            &key,
+            &Entry {
+                due,
+                job: job.clone(),
+            },
+        )
+        .await?;
         Ok(tokio::fs::remove_file(self.dead.join(format!("{key}.json"))).await?)
     }
 

@@ -32,12 +32,7 @@ impl Mailer {
             return Ok(Mailer::Spool(email.spool_dir.clone()));
         };
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-            .map(|b| {
-                Mailer::Smtp(
-                    b.timeout(Some(std::time::Duration::from_secs(30)))
-                        .build(),
-                )
-            })
+            .map(|b| Mailer::Smtp(b.timeout(Some(std::time::Duration::from_secs(30))).build()))
             .map_err(|e| format!("email.smtp_url refused by the SMTP client: {e}"))
     }
 

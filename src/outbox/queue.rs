@@ -46,7 +46,12 @@ macro_rules! each {
 impl Queue {
     /// Keeps the caller's number for `ttl`, to be joined with the recording
     /// of the same call; called only after the caller agreed to a call back.
-    pub async fn remember_number(&self, call: &str, number: &str, ttl: Duration) -> anyhow::Result<()> {
+    pub async fn remember_number(
+        &self,
+        call: &str,
+        number: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<()> {
         each!(self, q => q.remember_number(call, number, ttl).await)
     }
 

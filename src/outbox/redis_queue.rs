@@ -111,9 +111,16 @@ impl RedisQueue {
         Ok(conn.clone())
     }
 
-    pub async fn remember_number(&self, call: &str, number: &str, ttl: Duration) -> anyhow::Result<()> {
+    pub async fn remember_number(
+        &self,
+        call: &str,
+        number: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
-        let _: () = c.set_ex(caller_key(call), number, ttl.as_secs().max(1)).await?;
+        let _: () = c
+            .set_ex(caller_key(call), number, ttl.as_secs().max(1))
+            .await?;
         Ok(())
     }
 
@@ -153,23 +160,51 @@ impl RedisQueue {
         };
         let Some(mut job) = field("job").and_then(|j| Job::from_json(j)) else {
             // Not ours to read: drop it rather than block the queue forever.
-            let _: () = redis::pipe().atomic().cmd("XACK").arg(STREAM).arg(GROUP).arg(id).cmd("XDEL").arg(STREAM).arg(id).query_async(&mut c).await?;
+            let _: () = redis::pipe()
+                .atomic()
+                .cmd("XACK")
+                .arg(STREAM)
+                .arg(GROUP)
+                .arg(id)
+                .cmd("XDEL")
+                .arg(STREAM)
+                .arg(id)
+                .query_async(&mut c)
+                .await?;
             anyhow::bail!("dropped an unreadable outbox entry");
         };
         if let Some(n) = field("number").filter(|n| !n.is_empty()) {
             job.number = Some(n.clone());
         }
-        Ok(Some(Claimed { handle: id.clone(), job }))
+        Ok(Some(Claimed {
+            handle: id.clone(),
+            job,
+        }))
     }
 
     pub async fn done(&self, claimed: &Claimed) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
-        let _: () = redis::pipe().atomic().cmd("XACK").arg(STREAM).arg(GROUP).arg(id).cmd("XDEL").arg(STREAM).arg(id).query_async(&mut c).await?;
+        let _: () = redis::pipe()
+            .atomic()
+            .cmd("XACK")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(id)
+            .cmd("XDEL")
+            .arg(STREAM)
+            .arg(id)
+            .query_async(&mut c)
+            .await?;
         Ok(())
     }
 
-    pub async fn later(&self, claimed: &Claimed, job: &Job, due: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn later(
+        &self,
+        claimed: &Claimed,
+        job: &Job,
+        due: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
         let _: () = redis::pipe()
@@ -237,6 +272,10 @@ impl RedisQueue {
             .hlen(DEAD)
             .query_async(&mut c)
             .await?;
-        Ok(Counts { queued, retrying, dead })
+        Ok(Counts {
+            queued,
+            retrying,
+            dead,
+        })
     }
 }

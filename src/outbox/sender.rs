@@ -68,8 +68,12 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
         Ok(sent) => {
             outbox.queue.done(&claimed).await?;
             match sent {
-                Sent::Smtp => info!(job = %key, attempts = job.attempts + 1, "voicemail email delivered"),
-                Sent::Spooled(path) => info!(job = %key, path = %path.display(), "voicemail email written to the spool directory (no SMTP configured)"),
+                Sent::Smtp => {
+                    info!(job = %key, attempts = job.attempts + 1, "voicemail email delivered")
+                }
+                Sent::Spooled(path) => {
+                    info!(job = %key, path = %path.display(), "voicemail email written to the spool directory (no SMTP configured)")
+                }
             }
             Ok(Step::Delivered)
         }

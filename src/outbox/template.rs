@@ -76,7 +76,10 @@ mod tests {
     fn built_in_template_parses_and_fills() {
         let t = Template::parse(crate::config::BUILT_IN_TEMPLATE).unwrap();
         let (subject, body) = t.render(|n| format!("<{n}>"));
-        assert!(subject.contains("<date>") && !subject.contains('\n'), "{subject}");
+        assert!(
+            subject.contains("<date>") && !subject.contains('\n'),
+            "{subject}"
+        );
         assert!(body.contains("Rufnummer: <number>"), "{body}");
     }
 

@@ -186,7 +186,11 @@ async fn no_input_goes_to_the_counsellor_step_and_wrong_keys_repeat_the_menu() {
         none.body
     );
     assert!(!none.body.contains("<Dial"));
-    assert!(none.body.contains("Nachricht hinterlassen"), "{}", none.body);
+    assert!(
+        none.body.contains("Nachricht hinterlassen"),
+        "{}",
+        none.body
+    );
 
     let wrong = app
         .voice(&menu, &pairs(&[("CallSid", "CA0008"), ("Digits", "7")]))
