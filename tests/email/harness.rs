@@ -59,20 +59,35 @@ pub struct Running {
 }
 
 pub async fn start(redis_url: &str, smtp_port: u16, spool: &std::path::Path, at: &str) -> Running {
+    start_with(redis_url, smtp_port, spool, at, &[]).await
+}
+
+/// [`start`] with more `LOTSE_…` variables; an empty `redis_url` means
+/// the embedded queue, `smtp_port` 0 means no SMTP (the spool directory).
+pub async fn start_with(
+    redis_url: &str,
+    smtp_port: u16,
+    spool: &std::path::Path,
+    at: &str,
+    extra: &[(&str, &str)],
+) -> Running {
     logs();
     let mut settings = None;
     figment::Jail::expect_with(|jail| {
         jail.set_env("LOTSE_TWILIO__AUTH_TOKEN", TOKEN);
-        jail.set_env("LOTSE_REDIS__URL", redis_url);
-        jail.set_env(
-            "LOTSE_EMAIL__SMTP_URL",
-            format!("smtp://127.0.0.1:{smtp_port}"),
-        );
+        jail.set_env("LOTSE_REDIS__URL", redis_url); // empty: none
+        if smtp_port != 0 {
+            let url = format!("smtp://127.0.0.1:{smtp_port}");
+            jail.set_env("LOTSE_EMAIL__SMTP_URL", url);
+        }
         jail.set_env("LOTSE_EMAIL__SPOOL_DIR", spool.display());
         jail.set_env("LOTSE_EMAIL__RETRY_FIRST_S", "0.05");
         jail.set_env("LOTSE_EMAIL__RETRY_MAX_S", "0.2");
         jail.set_env("LOTSE_EMAIL__CLAIM_IDLE_S", "0.5");
         jail.set_env("LOTSE_EMAIL__POLL_S", "0.02");
+        for (k, v) in extra {
+            jail.set_env(k, v);
+        }
         settings = Some(config::load(None).map_err(|e| e.to_string())?);
         Ok(())
     });

@@ -7,6 +7,7 @@ mod harness;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod operator;
 mod servers;
 
 use harness::{logs, start, until, Running};
@@ -14,7 +15,7 @@ use helpers::*;
 use servers::{decode, free_port, messages, Redis, Smtp};
 
 /// Christmas Eve is a closure day in the default configuration.
-const CLOSED: &str = "2026-12-24T10:00:00+01:00";
+pub const CLOSED: &str = "2026-12-24T10:00:00+01:00";
 const RECORDING: &str = "RE0123456789abcdef0123456789abcdef";
 
 /// A URL attribute of the TwiML, as the path + query Twilio would call.
@@ -29,7 +30,7 @@ fn attribute(twiml: &str, name: &str) -> String {
 
 /// Calls off hours, answers the consent question with `keys`, and returns
 /// the recording callback path Twilio was given.
-async fn leave_message(app: &Running, call: &str, keys: &str) -> String {
+pub async fn leave_message(app: &Running, call: &str, keys: &str) -> String {
     let first = app.http.voice("/twilio/voice", &incoming(call)).await;
     assert!(
         first.body.contains("Nachricht hinterlassen"),
@@ -45,7 +46,7 @@ async fn leave_message(app: &Running, call: &str, keys: &str) -> String {
     attribute(&record.body, "recordingStatusCallback")
 }
 
-fn recording_params(call: &str) -> Vec<(String, String)> {
+pub fn recording_params(call: &str) -> Vec<(String, String)> {
     let url = format!("https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/{RECORDING}");
     pairs(&[
         ("AccountSid", "AC00000000000000000000000000000000"),
@@ -76,7 +77,7 @@ fn assert_no_number(what: &str, text: &str) {
 async fn off_hours_message_with_call_back_reaches_the_team_once() {
     let redis = Redis::start();
     let dir = tempfile::tempdir().unwrap();
-    let smtp = Smtp::start(free_port(), &dir.path().join("mail"));
+    let smtp = Smtp::start_any(&dir.path().join("mail"));
     let app = start(&redis.url(), smtp.port, &dir.path().join("spool"), CLOSED).await;
     let call = "CA00000000000000000000000000000e01";
 
@@ -150,7 +151,7 @@ async fn smtp_down_then_restart_delivers_exactly_once() {
 async fn the_same_callback_three_times_sends_one_email() {
     let redis = Redis::start();
     let dir = tempfile::tempdir().unwrap();
-    let smtp = Smtp::start(free_port(), &dir.path().join("mail"));
+    let smtp = Smtp::start_any(&dir.path().join("mail"));
     let app = start(&redis.url(), smtp.port, &dir.path().join("spool"), CLOSED).await;
     let call = "CA00000000000000000000000000000e03";
 

@@ -5,33 +5,46 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// A port nobody listens on, never handed out twice in this process: the
+/// outage tests hold a port without listening on it, and a parallel test
+/// must not start its server there.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut given = GIVEN.lock().unwrap();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
-fn wait_for_port(port: u16, what: &str, child: &mut Child) {
+fn wait_for_port(port: u16, what: &str, child: &mut Child, log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited at start ({status}); is it installed? see tests/support/requirements.txt and .ci/run");
+            let said = std::fs::read_to_string(log).unwrap_or_default();
+            panic!("{what} exited at start ({status}); is it installed? see tests/support/requirements.txt and .ci/run\n{said}");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!("{what} did not listen on port {port}");
 }
 
-fn spawn(cmd: &mut Command, what: &str) -> Child {
+fn spawn(cmd: &mut Command, what: &str, log: &Path) -> Child {
     cmd.stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {what}: {e} (install it: see .ci/run)"))
 }
@@ -52,8 +65,9 @@ impl Redis {
                 .args(["--save", "", "--appendonly", "no", "--dir"])
                 .arg(dir.path()),
             "redis-server",
+            &dir.path().join("stderr"),
         );
-        wait_for_port(port, "redis-server", &mut child);
+        wait_for_port(port, "redis-server", &mut child, &dir.path().join("stderr"));
         Redis {
             port,
             child,
@@ -126,13 +140,27 @@ impl Smtp {
                 .args(["-c", "aiosmtpd.handlers.Mailbox"])
                 .arg(maildir),
             "python3 -m aiosmtpd",
+            &maildir.join("stderr"),
         );
-        wait_for_port(port, "aiosmtpd (pip install aiosmtpd)", &mut child);
+        let log = maildir.join("stderr");
+        wait_for_port(port, "aiosmtpd (pip install aiosmtpd)", &mut child, &log);
         Smtp {
             port,
             maildir: maildir.to_owned(),
             child,
         }
+    }
+
+    /// Starts on a free port, trying another if one was taken meanwhile by a
+    /// process outside this test binary.
+    pub fn start_any(maildir: &Path) -> Smtp {
+        for _ in 0..2 {
+            let port = free_port();
+            if let Ok(smtp) = std::panic::catch_unwind(|| Smtp::start(port, maildir)) {
+                return smtp;
+            }
+        }
+        Smtp::start(free_port(), maildir)
     }
 
     /// The raw messages delivered so far.
