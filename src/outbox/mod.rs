@@ -20,6 +20,7 @@ mod local_queue;
 pub mod mail;
 pub mod queue;
 mod redis_queue;
+mod redis_scripts;
 pub mod sender;
 mod template;
 
