@@ -5,6 +5,7 @@
 //! - [`config`]: config files + `LOTSE_…` environment → validated [`config::Settings`].
 //! - [`schedule`]: opening hours, holidays, closures → open or closed, and when next open.
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
+//! - [`outbox`]: voicemail emails: durable queue, SMTP sender with retries, templates.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
@@ -18,6 +19,7 @@ pub mod config;
 pub mod connect;
 pub mod flow;
 pub mod http;
+pub mod outbox;
 pub mod providers;
 pub mod routing;
 pub mod schedule;

@@ -3,6 +3,7 @@
 //! `serve` runs and what `simulate` shows.
 
 mod check;
+mod outbox;
 mod serve;
 mod simulate;
 
@@ -40,6 +41,9 @@ enum Command {
     Check(ConfigArg),
     /// Walk one call through the real flow engine at a given instant.
     Simulate(simulate::Args),
+    /// Show and replay voicemail emails that could not be delivered.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
 }
 
 pub fn run() -> ExitCode {
@@ -47,6 +51,7 @@ pub fn run() -> ExitCode {
         Command::Serve(c) => serve::run(&c),
         Command::Check(c) => check::run(&c),
         Command::Simulate(a) => simulate::run(&a),
+        Command::Outbox(c) => outbox::run(&c),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             }
         };
         tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
+        let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
         let server = match Server::bind(app, listen).await {
             Ok(s) => s,
             Err(e) => {
@@ -52,7 +53,10 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         };
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
         info!(listen = %addr, config = %source, "lotse is answering");
-        match server.run(shutdown_signal()).await {
+        let served = server.run(shutdown_signal()).await;
+        // A delivery cut short stays claimed and is taken over later.
+        sender.abort();
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 error!(error = %e, "server failed");

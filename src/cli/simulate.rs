@@ -143,6 +143,16 @@ pub async fn transcript(
                 max_digits, then, ..
             }) => {
                 let digits: String = keys.by_ref().take(usize::from(*max_digits)).collect();
+                let voicemail = matches!(
+                    flow.steps.get(&then.step),
+                    Some(flow::Step::Voicemail { .. })
+                );
+                if digits.is_empty() && voicemail {
+                    // The consent question times out: no call back, the recording follows.
+                    steps.push(json!({"step": then.step, "do": "wait", "note": "no key pressed: no call back"}));
+                    turn = flow::resume(flow, &sit, then, Some(""))?;
+                    continue;
+                }
                 if digits.is_empty() {
                     steps.push(json!({"step": then.step, "do": "wait", "note": "waits for a key; none left to press"}));
                     break;
@@ -157,6 +167,8 @@ pub async fn transcript(
                 break;
             }
             Some(Action::Redirect { then }) => flow::resume(flow, &sit, then, None)?,
+            // The caller speaks, then ends the message with `#`.
+            Some(Action::Record { then, .. }) => flow::resume(flow, &sit, then, Some("#"))?,
             _ => break,
         };
         turn = next;
@@ -237,6 +249,15 @@ fn describe(step: &str, action: &Action) -> Value {
             json!({"step": step, "do": "dial", "counsellor": d.counsellor, "timeout_s": d.timeout_s, "caller_id": d.caller_id})
         }
         Action::Hangup => json!({"step": step, "do": "hangup"}),
+        Action::Record {
+            max_length_s,
+            callback_requested,
+            then,
+        } => json!({
+            "step": step, "do": "record", "max_length_s": max_length_s,
+            "callback_requested": callback_requested, "then": then.step,
+            "note": format!("message for the team, up to {max_length_s} s; call back: {}", if *callback_requested { "yes" } else { "no" }),
+        }),
     }
 }
 

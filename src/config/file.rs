@@ -29,6 +29,8 @@ pub struct ConfigFile {
     pub api: ApiSection,
     #[serde(default)]
     pub counsellors: Vec<CounsellorEntry>,
+    #[serde(default)]
+    pub email: super::email::EmailSection,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one
@@ -155,7 +157,9 @@ fn scalar_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     Scalar::deserialize(d).map(Scalar::into_string)
 }
 
-fn optional_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+pub(super) fn optional_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<SecretString>, D::Error> {
     let raw = Option::<Scalar>::deserialize(d)?.map(Scalar::into_string);
     Ok(raw.filter(|s| !s.trim().is_empty()).map(SecretString::from))
 }

@@ -4,6 +4,7 @@
 //! then, never discovered during a call.
 
 mod counsellors;
+mod email;
 mod error;
 mod file;
 mod load;
@@ -11,6 +12,7 @@ mod locate;
 mod roster;
 mod settings;
 
+pub use email::{Email, EmailSection, RetryPolicy, BUILT_IN_TEMPLATE};
 pub use error::ConfigError;
 pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};
 pub use load::{load, Source, BUILT_IN};

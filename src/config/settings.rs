@@ -49,6 +49,8 @@ pub struct Settings {
     pub routing: Routing,
     pub counsellors: Vec<Counsellor>,
     pub operator_token_sha256: Option<[u8; 32]>,
+    /// Where voicemail and callback requests are delivered (`[email]`).
+    pub email: super::email::Email,
     pub source: Source,
 }
 
@@ -73,7 +75,7 @@ impl Problems<'_> {
 
 impl Settings {
     pub(super) fn build(
-        file: ConfigFile,
+        mut file: ConfigFile,
         text: &str,
         source: &Source,
     ) -> Result<Settings, ConfigErrors> {
@@ -95,6 +97,13 @@ impl Settings {
         }
 
         let schedule = build_schedule(&file, &mut p);
+        let email = super::email::build(
+            std::mem::take(&mut file.email),
+            text,
+            source,
+            &file.hotline.email,
+            &mut p.list,
+        );
 
         let listen = file.server.listen.parse::<SocketAddr>();
         if listen.is_err() {
@@ -169,6 +178,7 @@ impl Settings {
                 routing,
                 counsellors,
                 operator_token_sha256,
+                email,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),

@@ -91,4 +91,13 @@ pub enum Action {
     },
     Dial(Dial),
     Hangup,
+    /// Records a message for the team after a beep; the caller ends it with
+    /// `#` (or by hanging up), silence is trimmed. The recording reaches the
+    /// outbox through the provider's recording callback, which carries
+    /// `callback_requested`; the call itself continues at `then`.
+    Record {
+        max_length_s: u32,
+        callback_requested: bool,
+        then: Resume,
+    },
 }

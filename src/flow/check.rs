@@ -133,6 +133,10 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
             }
         }
     }
+    for (path, message) in super::voicemail::check(flow) {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        add(&path, message);
+    }
     for name in unreachable(flow) {
         add(
             &["steps", &name],

@@ -91,6 +91,17 @@ pub fn resume(
                 }
             },
         },
+        Step::Voicemail {
+            record_prompt,
+            max_length_s,
+            next,
+            ..
+        } => {
+            let actions =
+                super::voicemail::record(flow, sit, at, digits, record_prompt, *max_length_s, next);
+            turn.push(&at.step, actions);
+            return Ok(turn);
+        }
         _ => at.step.as_str(),
     };
     walk(flow, sit, next, &at.lang, at.progress, &mut turn)?;
@@ -179,6 +190,13 @@ fn walk(
                     progress,
                     hook: Hook::Caller,
                 }));
+                return Ok(());
+            }
+            Step::Voicemail {
+                prompt, timeout_s, ..
+            } => {
+                let offer = super::voicemail::offer(play(prompt), *timeout_s, &name, &lang);
+                turn.push(&name, vec![offer]);
                 return Ok(());
             }
             Step::Hangup { prompt } => {

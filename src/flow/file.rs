@@ -14,6 +14,10 @@ pub struct Flow {
     pub languages: BTreeMap<String, Language>,
     pub steps: BTreeMap<String, Step>,
     pub prompts: BTreeMap<String, Prompt>,
+    /// The voicemail step offered after the fallback prompt, so a caller
+    /// can leave a message even when something failed.
+    #[serde(default)]
+    pub fallback_voicemail: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -85,6 +89,23 @@ pub enum Step {
         #[serde(default)]
         prompt: Option<String>,
     },
+    /// Lets the caller leave a message for the team (see [`super::voicemail`]):
+    /// `prompt` explains and asks for consent to a call back (key 1), then
+    /// `record_prompt` and the recording, then `next`.
+    Voicemail {
+        prompt: String,
+        record_prompt: String,
+        #[serde(default = "default_max_length")]
+        max_length_s: u32,
+        #[serde(default = "default_menu_timeout")]
+        timeout_s: u32,
+        next: String,
+    },
+}
+
+/// Three minutes: enough to say what happened, short enough to stay a message.
+fn default_max_length() -> u32 {
+    180
 }
 
 fn default_menu_timeout() -> u32 {
@@ -120,6 +141,7 @@ impl Step {
                 ..
             } => vec![("unavailable", unavailable), ("closed", closed)],
             Step::Hangup { .. } => vec![],
+            Step::Voicemail { next, .. } => vec![("next", next)],
         }
     }
 
@@ -163,6 +185,11 @@ impl Step {
                 p
             }
             Step::Schedule { .. } | Step::Language { .. } => vec![],
+            Step::Voicemail {
+                prompt,
+                record_prompt,
+                ..
+            } => vec![("prompt", prompt), ("record_prompt", record_prompt)],
         }
     }
 
@@ -171,7 +198,10 @@ impl Step {
     pub fn waits(&self) -> bool {
         matches!(
             self,
-            Step::Menu { .. } | Step::Hangup { .. } | Step::Counsellor { .. }
+            Step::Menu { .. }
+                | Step::Hangup { .. }
+                | Step::Counsellor { .. }
+                | Step::Voicemail { .. }
         )
     }
 }

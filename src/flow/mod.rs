@@ -9,6 +9,7 @@ mod engine;
 mod file;
 mod load;
 mod prompt;
+mod voicemail;
 
 pub use action::{Action, Dial, Hook, Progress, Resume, Speech};
 pub use audio::{built_in_audio, BUILT_IN_AUDIO};
@@ -17,3 +18,4 @@ pub use engine::{resume, start, FlowError, Pending, Turn};
 pub use file::{Flow, Language, Prompt, Step};
 pub use load::{load, FlowSource, BUILT_IN};
 pub use prompt::{play, spell_email, Situation};
+pub use voicemail::{fallback_offer, CONSENT_KEY};

@@ -1,5 +1,6 @@
 //! The markup a caller gets when anything behind the scenes fails: the flow's
-//! `fallback` prompt (apology, email, hours, 110), then a clean hang-up.
+//! `fallback` prompt (apology, email, hours, 110), then the offer to leave a
+//! voicemail if the flow names one (`fallback_voicemail`), else a clean hang-up.
 //! Never a 5xx: to a provider that means dead air for a person in distress.
 
 use std::collections::BTreeMap;
@@ -22,7 +23,7 @@ pub fn actions(settings: &Settings, lang: &str, now: DateTime<Utc>) -> Vec<Actio
         .get(FALLBACK_PROMPT)
         .map(|p| flow::play(&settings.flow, p, lang, &sit))
         .unwrap_or_default();
-    actions.push(Action::Hangup);
+    actions.push(flow::fallback_offer(&settings.flow, lang, &sit).unwrap_or(Action::Hangup));
     actions
 }
 

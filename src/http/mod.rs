@@ -4,6 +4,7 @@
 
 mod fallback;
 mod health;
+mod recording;
 mod state;
 mod twilio;
 
@@ -37,7 +38,8 @@ pub fn router(app: Arc<App>) -> Router {
     let audio = app.settings.audio_dir.clone();
     let mut router = Router::new()
         .merge(twilio::routes(app.clone()))
-        .merge(health::routes(app.clone()));
+        .merge(health::routes(app.clone()))
+        .merge(recording::routes(app.clone()));
     router = match audio {
         Some(dir) => router.nest_service("/audio", ServeDir::new(dir)),
         None => router.route("/audio/{file}", axum::routing::get(built_in_audio)),

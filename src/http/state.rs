@@ -23,6 +23,8 @@ pub struct App {
     /// Fallback TwiML per language, rendered at start so that answering a
     /// failure cannot itself fail.
     pub twilio_fallback: BTreeMap<String, String>,
+    /// Voicemail and callback requests on their way to the team.
+    pub outbox: Arc<crate::outbox::Outbox>,
 }
 
 impl App {
@@ -36,7 +38,9 @@ impl App {
 
     pub fn with_store(settings: Settings, clock: Arc<dyn Clock>, store: Store) -> Arc<App> {
         let twilio_fallback = super::fallback::render_twilio(&settings, clock.now());
+        let outbox = Arc::new(crate::outbox::Outbox::new_or_spool(&settings));
         Arc::new(App {
+            outbox,
             settings,
             store,
             clock,

@@ -121,12 +121,13 @@ async fn closure_day_plays_the_off_hours_message_and_hangs_up() {
         r.body
     );
     assert!(r.body.contains("110"), "{}", r.body);
+    // Then the offer to leave a message (issue 4), not a hang-up.
     assert!(
-        r.body.trim_end().ends_with("<Hangup/></Response>"),
+        r.body.trim_end().ends_with("</Gather></Response>"),
         "{}",
         r.body
     );
-    assert!(!r.body.contains("<Gather"));
+    assert!(r.body.contains("Nachricht hinterlassen"), "{}", r.body);
 }
 
 #[tokio::test]
@@ -183,7 +184,11 @@ async fn no_input_goes_to_the_counsellor_step_and_wrong_keys_repeat_the_menu() {
     // Nobody of the demo team is on duty: the caller hears the alternatives at once.
     assert!(none.body.contains("keine Beraterin"), "{}", none.body);
     assert!(!none.body.contains("<Dial"));
-    assert!(none.body.contains("<Hangup/>"));
+    assert!(
+        none.body.contains("Nachricht hinterlassen"),
+        "{}",
+        none.body
+    );
 
     let wrong = app
         .voice(&menu, &pairs(&[("CallSid", "CA0008"), ("Digits", "7")]))
@@ -202,7 +207,7 @@ async fn internal_failure_still_gives_the_caller_valid_fallback_markup() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("technischer Fehler"), "{}", r.body);
     assert!(
-        r.body.contains("110") && r.body.contains("<Hangup/>"),
+        r.body.contains("110") && r.body.contains("Nachricht hinterlassen"),
         "{}",
         r.body
     );

@@ -27,7 +27,7 @@ async fn redis_down_gives_the_fallback_and_routing_heals_when_it_returns() {
     let new_call = app.wants_counsellor("CAfault2").await;
     assert_eq!(new_call.status, 200);
     assert!(
-        new_call.body.contains("110") && new_call.body.contains("<Hangup/>"),
+        new_call.body.contains("110") && new_call.body.contains("Nachricht hinterlassen"),
         "{}",
         new_call.body
     );

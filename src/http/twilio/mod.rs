@@ -35,7 +35,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-fn xml(body: String) -> Response {
+pub(super) fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, twiml::CONTENT_TYPE)], body).into_response()
 }
 
@@ -50,7 +50,12 @@ fn render(app: &App, actions: &[Action]) -> Response {
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
+pub(super) fn authentic(
+    app: &App,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+    form: &request::Form,
+) -> bool {
     let twilio = &app.settings.twilio;
     if !twilio.verify_signatures {
         return true;
@@ -85,7 +90,7 @@ fn admit(
 }
 
 /// No detail for a forger.
-fn forbidden() -> Response {
+pub(super) fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "invalid signature\n").into_response()
 }
 

@@ -73,6 +73,7 @@ async fn answer(
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");
+    crate::http::recording::keep_number_if_consented(app, &event, &turn).await;
     Ok(turn.actions())
 }
 

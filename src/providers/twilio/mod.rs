@@ -11,7 +11,7 @@
 //! - [`signature`]: `X-Twilio-Signature` (HMAC-SHA1), token rotation, port variants.
 //! - [`request`]: the form body, `CallSid`/`From`/`Digits` → `CallEvent`.
 //! - [`status`]: `CallStatus` and the status / `<Dial>` action callback.
-//! - [`twiml`]: `Say`, `Play`, `Pause`, `Gather`, `Redirect`, `Hangup` markup.
+//! - [`twiml`]: `Say`, `Play`, `Pause`, `Gather`, `Redirect`, `Hangup`, `Record` markup.
 //!
 //! Signature functions stay behind their module name (`signature::verify`),
 //! the rest is re-exported here.
@@ -23,4 +23,4 @@ pub mod twiml;
 
 pub use request::{call_event, status_event, BadRequest, Form};
 pub use status::{CallStatus, StatusEvent};
-pub use twiml::{link, parse_callback, render, Callback, Links, CONTENT_TYPE};
+pub use twiml::{link, parse_callback, recording_link, render, Callback, Links, CONTENT_TYPE};

@@ -93,6 +93,21 @@ pub fn parse_callback(query: &str) -> Callback {
     cb
 }
 
+/// Seconds of silence that end a recording: generous, since a frightened
+/// caller may pause to collect themselves (Twilio's default is 5).
+const RECORD_SILENCE_S: &str = "10";
+
+/// Where Twilio reports a finished recording:
+/// `{public_url}/twilio/recording?callback=yes|no&lang=…`. The caller's
+/// answer to the consent question travels here, signed with the rest.
+pub fn recording_link(links: &Links, callback_requested: bool, lang: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("callback", if callback_requested { "yes" } else { "no" })
+        .append_pair("lang", lang)
+        .finish();
+    format!("{}/twilio/recording?{query}", links.public_url)
+}
+
 /// A complete TwiML document: `<?xml …?><Response>…</Response>`.
 pub fn render(actions: &[Action], links: &Links) -> String {
     let mut w = Writer::new(Vec::new());
@@ -158,6 +173,27 @@ fn write_action(w: &mut Writer<Vec<u8>>, action: &Action, links: &Links) -> io::
         Action::Dial(dial) => write_dial(w, dial, links)?,
         Action::Hangup => {
             w.create_element("Hangup").write_empty()?;
+        }
+        Action::Record {
+            max_length_s,
+            callback_requested,
+            then,
+        } => {
+            let callback = recording_link(links, *callback_requested, &then.lang);
+            w.create_element("Record")
+                .with_attributes([
+                    ("action", link(links, then).as_str()),
+                    ("method", "POST"),
+                    ("maxLength", max_length_s.to_string().as_str()),
+                    ("finishOnKey", "#"),
+                    ("timeout", RECORD_SILENCE_S),
+                    ("playBeep", "true"),
+                    ("trim", "trim-silence"),
+                    ("recordingStatusCallback", callback.as_str()),
+                    ("recordingStatusCallbackMethod", "POST"),
+                    ("recordingStatusCallbackEvent", "completed absent"),
+                ])
+                .write_empty()?;
         }
     }
     Ok(())

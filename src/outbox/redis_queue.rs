@@ -1,0 +1,251 @@
+//! The queue on Redis, shared by every `lotse` instance.
+//!
+//! New jobs go into a Stream read through one consumer group, so each job
+//! goes to one sender; a job a crashed sender held for `claim_idle` is taken
+//! over with `XAUTOCLAIM`. Failed jobs wait in a sorted set (score: when to
+//! retry) and are moved back into the stream when due; given-up jobs sit in
+//! a hash of dead letters. Each step is one atomic script or transaction.
+//! All keys share the hash tag `{lotse-outbox}`, so the scripts run on a
+//! Redis Cluster too. Keys, and what they hold:
+//! - `…:stream` — jobs (JSON, plus the joined number), deleted once delivered;
+//! - `…:retry` — jobs waiting for their next attempt;
+//! - `…:dead` — dead letters, by recording id, until replayed;
+//! - `…:seen:<recording id>` — marks a recording as queued (no personal data; 7 days);
+//! - `…:caller:<call id>` — a consenting caller's number until their recording
+//!   arrives (expires after the join window).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script};
+use tokio::sync::OnceCell;
+
+use super::job::Job;
+use super::queue::{Claimed, Counts};
+use super::redis_scripts::{ENQUEUE, NEXT};
+
+const STREAM: &str = "{lotse-outbox}:stream";
+const RETRY: &str = "{lotse-outbox}:retry";
+const DEAD: &str = "{lotse-outbox}:dead";
+const GROUP: &str = "senders";
+/// Longer than Twilio keeps retrying a callback.
+const SEEN_TTL_S: u64 = 7 * 24 * 3600;
+
+fn seen_key(id: &str) -> String {
+    format!("{{lotse-outbox}}:seen:{id}")
+}
+fn caller_key(call: &str) -> String {
+    format!("{{lotse-outbox}}:caller:{call}")
+}
+
+pub struct RedisQueue {
+    client: redis::Client,
+    conn: OnceCell<ConnectionManager>,
+    /// This process's name in the consumer group.
+    consumer: String,
+    claim_idle: Duration,
+}
+
+impl RedisQueue {
+    pub fn new(client: redis::Client, claim_idle: Duration) -> RedisQueue {
+        RedisQueue {
+            client,
+            conn: OnceCell::new(),
+            consumer: format!("lotse-{}", uuid::Uuid::new_v4().simple()),
+            claim_idle,
+        }
+    }
+
+    /// Connects on first use (and after a failed first try), creating the
+    /// consumer group from the stream's beginning so no job is skipped.
+    async fn conn(&self) -> anyhow::Result<ConnectionManager> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| async {
+                let mut c = ConnectionManager::new(self.client.clone()).await?;
+                let made: redis::RedisResult<()> = redis::cmd("XGROUP")
+                    .arg("CREATE")
+                    .arg(STREAM)
+                    .arg(GROUP)
+                    .arg("0")
+                    .arg("MKSTREAM")
+                    .query_async(&mut c)
+                    .await;
+                match made {
+                    Err(e) if e.code() != Some("BUSYGROUP") => Err(e),
+                    _ => Ok(c),
+                }
+            })
+            .await?;
+        Ok(conn.clone())
+    }
+
+    pub async fn remember_number(
+        &self,
+        call: &str,
+        number: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<()> {
+        let mut c = self.conn().await?;
+        let _: () = c
+            .set_ex(caller_key(call), number, ttl.as_secs().max(1))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn enqueue(&self, job: &Job, call: &str, join_number: bool) -> anyhow::Result<bool> {
+        let mut c = self.conn().await?;
+        let added: i64 = Script::new(ENQUEUE)
+            .key(seen_key(&job.id))
+            .key(STREAM)
+            .key(caller_key(call))
+            .arg(job.to_json())
+            .arg(SEEN_TTL_S)
+            .arg(if join_number { "1" } else { "0" })
+            .invoke_async(&mut c)
+            .await?;
+        Ok(added == 1)
+    }
+
+    pub async fn next(&self, now: DateTime<Utc>) -> anyhow::Result<Option<Claimed>> {
+        let mut c = self.conn().await?;
+        let entry: Vec<String> = Script::new(NEXT)
+            .key(STREAM)
+            .key(RETRY)
+            .arg(GROUP)
+            .arg(&self.consumer)
+            .arg(self.claim_idle.as_millis() as u64)
+            .arg(now.timestamp_millis())
+            .invoke_async(&mut c)
+            .await?;
+        let Some((id, fields)) = entry.split_first() else {
+            return Ok(None);
+        };
+        let field = |name: &str| {
+            fields
+                .chunks(2)
+                .find(|kv| kv[0] == name)
+                .and_then(|kv| kv.get(1))
+        };
+        let Some(mut job) = field("job").and_then(|j| Job::from_json(j)) else {
+            // Not ours to read: drop it rather than block the queue forever.
+            let _: () = redis::pipe()
+                .atomic()
+                .cmd("XACK")
+                .arg(STREAM)
+                .arg(GROUP)
+                .arg(id)
+                .cmd("XDEL")
+                .arg(STREAM)
+                .arg(id)
+                .query_async(&mut c)
+                .await?;
+            anyhow::bail!("dropped an unreadable outbox entry");
+        };
+        if let Some(n) = field("number").filter(|n| !n.is_empty()) {
+            job.number = Some(n.clone());
+        }
+        Ok(Some(Claimed {
+            handle: id.clone(),
+            job,
+        }))
+    }
+
+    pub async fn done(&self, claimed: &Claimed) -> anyhow::Result<()> {
+        let mut c = self.conn().await?;
+        let id = &claimed.handle;
+        let _: () = redis::pipe()
+            .atomic()
+            .cmd("XACK")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(id)
+            .cmd("XDEL")
+            .arg(STREAM)
+            .arg(id)
+            .query_async(&mut c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn later(
+        &self,
+        claimed: &Claimed,
+        job: &Job,
+        due: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut c = self.conn().await?;
+        let id = &claimed.handle;
+        let _: () = redis::pipe()
+            .atomic()
+            .zadd(RETRY, job.to_json(), due.timestamp_millis())
+            .cmd("XACK")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(id)
+            .cmd("XDEL")
+            .arg(STREAM)
+            .arg(id)
+            .query_async(&mut c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn dead(&self, claimed: &Claimed, job: &Job) -> anyhow::Result<()> {
+        let mut c = self.conn().await?;
+        let id = &claimed.handle;
+        let _: () = redis::pipe()
+            .atomic()
+            .hset(DEAD, &job.id, job.to_json())
+            .cmd("XACK")
+            .arg(STREAM)
+            .arg(GROUP)
+            .arg(id)
+            .cmd("XDEL")
+            .arg(STREAM)
+            .arg(id)
+            .query_async(&mut c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn dead_letters(&self) -> anyhow::Result<Vec<Job>> {
+        let mut c = self.conn().await?;
+        let all: Vec<String> = c.hvals(DEAD).await?;
+        Ok(all.iter().filter_map(|j| Job::from_json(j)).collect())
+    }
+
+    pub async fn revive(&self, id: &str, job: &Job) -> anyhow::Result<()> {
+        let mut c = self.conn().await?;
+        let _: () = redis::pipe()
+            .atomic()
+            .hdel(DEAD, id)
+            .cmd("XADD")
+            .arg(STREAM)
+            .arg("*")
+            .arg("job")
+            .arg(job.to_json())
+            .arg("number")
+            .arg("")
+            .query_async(&mut c)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn counts(&self) -> anyhow::Result<Counts> {
+        let mut c = self.conn().await?;
+        let (queued, retrying, dead): (usize, usize, usize) = redis::pipe()
+            .cmd("XLEN")
+            .arg(STREAM)
+            .zcard(RETRY)
+            .hlen(DEAD)
+            .query_async(&mut c)
+            .await?;
+        Ok(Counts {
+            queued,
+            retrying,
+            dead,
+        })
+    }
+}

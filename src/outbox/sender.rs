@@ -1,0 +1,98 @@
+//! The sender: a task in every `lotse serve` that takes due jobs from the
+//! queue and delivers them. A failure is retried with exponential backoff
+//! (`[email] retry_first_s`, doubling up to `retry_max_s`) until
+//! `give_up_after_s` after the job was queued; then the job becomes a dead
+//! letter that `lotse outbox list|retry` shows and replays.
+//!
+//! Logs name a job by its [`JobKey`](super::JobKey), never the caller, and
+//! errors are logged here, once, where they are handled.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+
+use super::mail::{self, Sent};
+use super::Outbox;
+use crate::clock::Clock;
+
+/// What one step of the sender did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    Idle,
+    Delivered,
+    Retrying,
+    GaveUp,
+}
+
+/// Runs the sender until the task is aborted. An abort in the middle of a
+/// delivery leaves the job claimed; another sender (or this one after a
+/// restart) takes it over after `claim_idle`.
+pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut store_down = false;
+        loop {
+            match step(&outbox, clock.now()).await {
+                Ok(Step::Idle) => {
+                    store_down = false;
+                    tokio::time::sleep(outbox.email.poll).await;
+                }
+                Ok(_) => store_down = false,
+                Err(e) => {
+                    // Logged once per outage, not once per poll.
+                    if !store_down {
+                        warn!(error = %e, "outbox store unavailable; retrying");
+                    }
+                    store_down = true;
+                    tokio::time::sleep(outbox.email.poll).await;
+                }
+            }
+        }
+    })
+}
+
+/// Takes one due job and tries to deliver it; the queue errors it returns
+/// are the store's (SMTP failures are handled here).
+pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
+    let Some(claimed) = outbox.queue.next(now).await? else {
+        return Ok(Step::Idle);
+    };
+    let mut job = claimed.job.clone();
+    let key = job.key();
+    let result = match mail::compose(&job, &outbox.email, &outbox.hotline, outbox.tz) {
+        Ok(message) => outbox.mailer.send(message, &job).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(sent) => {
+            outbox.queue.done(&claimed).await?;
+            match sent {
+                Sent::Smtp => {
+                    info!(job = %key, attempts = job.attempts + 1, "voicemail email delivered")
+                }
+                Sent::Spooled(path) => {
+                    info!(job = %key, path = %path.display(), "voicemail email written to the spool directory (no SMTP configured)")
+                }
+            }
+            Ok(Step::Delivered)
+        }
+        Err(e) => {
+            job.attempts += 1;
+            job.last_error = Some(e.to_string());
+            let policy = outbox.email.retry;
+            let delay = policy.delay(job.attempts);
+            let deadline = job.queued_at + policy.give_up_after;
+            let due = now + delay;
+            if due > deadline {
+                outbox.queue.dead(&claimed, &job).await?;
+                warn!(job = %key, attempts = job.attempts, error = %e, "voicemail email undeliverable; moved to dead letters (lotse outbox list)");
+                Ok(Step::GaveUp)
+            } else {
+                outbox.queue.later(&claimed, &job, due).await?;
+                warn!(job = %key, attempts = job.attempts, retry_in_ms = delay.as_millis() as u64, error = %e, "voicemail email not delivered; will retry");
+                Ok(Step::Retrying)
+            }
+        }
+    }
+}
