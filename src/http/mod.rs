@@ -2,8 +2,10 @@
 //! provider webhooks into calls of the flow engine. Handlers parse, call the
 //! pure core, render; nothing here decides where a call goes.
 
+pub mod api;
 mod fallback;
 mod health;
+pub mod page;
 mod state;
 mod twilio;
 
@@ -37,7 +39,9 @@ pub fn router(app: Arc<App>) -> Router {
     let audio = app.settings.audio_dir.clone();
     let mut router = Router::new()
         .merge(twilio::routes(app.clone()))
-        .merge(health::routes(app.clone()));
+        .merge(health::routes(app.clone()))
+        .merge(api::routes(app.clone()))
+        .merge(page::routes(app.clone()));
     if let Some(dir) = audio {
         router = router.nest_service("/audio", ServeDir::new(dir));
     }

@@ -23,6 +23,8 @@ pub struct App {
     /// Fallback TwiML per language, rendered at start so that answering a
     /// failure cannot itself fail.
     pub twilio_fallback: BTreeMap<String, String>,
+    /// Signed-in sessions of the counsellor page (in memory, see `page`).
+    pub sessions: super::page::Sessions,
 }
 
 impl App {
@@ -42,6 +44,7 @@ impl App {
             clock,
             pseudonyms: Pseudonymizer::random(),
             twilio_fallback,
+            sessions: Default::default(),
         })
     }
 
