@@ -7,7 +7,7 @@
 //! - [`flow`]: call-flow files and the engine that decides where a call goes.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
-//! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
+//! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
 pub mod call;
