@@ -6,13 +6,12 @@
 //! - `auth`: bearer token or session → [`Role`]; the `Me` and `Operator` extractors.
 //! - `error`: [`ApiError`] → status + `{"error": "…"}`; the `Json` extractor that answers 400.
 //! - `presence`: reading, setting and renewing presence in the store; the JSON view.
-//! - `me`, `operator`, `hotline`: the handlers.
+//! - `handlers` (own and operator presence), `hotline`: the handlers.
 
 mod auth;
 mod error;
+mod handlers;
 mod hotline;
-mod me;
-mod operator;
 mod presence;
 
 use std::sync::Arc;
@@ -32,11 +31,11 @@ use super::App;
 /// Everything under `/api/v1`; an unknown path there is a JSON 404 too.
 pub fn routes(app: Arc<App>) -> Router {
     let v1 = Router::new()
-        .route("/me", get(me::get))
-        .route("/me/status", put(me::put_status))
-        .route("/me/heartbeat", post(me::heartbeat))
-        .route("/counsellors", get(operator::list))
-        .route("/counsellors/{id}/status", put(operator::put_status))
+        .route("/me", get(handlers::me))
+        .route("/me/status", put(handlers::put_my_status))
+        .route("/me/heartbeat", post(handlers::heartbeat))
+        .route("/counsellors", get(handlers::team))
+        .route("/counsellors/{id}/status", put(handlers::put_status))
         .route("/hotline", get(hotline::get))
         .fallback(|| async { ApiError::NotFound("no such API route") })
         .layer(map_response(no_store))
