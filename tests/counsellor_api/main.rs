@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod operator;
 mod presence;
+mod privacy;
 mod redis;
 mod session;
 
