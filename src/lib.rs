@@ -9,7 +9,7 @@
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
-//! - [`http`]: axum router, webhook handlers, health; [`cli`]: serve, check, simulate.
+//! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
 pub mod call;

@@ -33,8 +33,10 @@ pub struct EmailSection {
     pub smtp_url: Option<SecretString>,
     #[serde(default = "default_spool")]
     pub spool_dir: String,
-    #[serde(default = "default_template")]
-    pub template: String,
+    /// Relative to the config file; unset → the built-in template (equal
+    /// to `config/email/voicemail.txt`), so a config anywhere works.
+    #[serde(default)]
+    pub template: Option<String>,
     #[serde(default = "default_retry_first")]
     pub retry_first_s: f64,
     #[serde(default = "default_retry_max")]
@@ -58,9 +60,6 @@ fn default_from() -> String {
 }
 fn default_spool() -> String {
     "var/outbox".into()
-}
-fn default_template() -> String {
-    "email/voicemail.txt".into()
 }
 fn default_retry_first() -> f64 {
     30.0
@@ -156,13 +155,13 @@ pub(super) fn build(
             );
         }
     }
-    let template_text = match source {
-        Source::BuiltIn => Ok(BUILT_IN_TEMPLATE.to_owned()),
-        Source::File(path) => {
-            let base = path.parent().unwrap_or(Path::new("."));
-            std::fs::read_to_string(base.join(&s.template))
-                .map_err(|e| format!("cannot read {}: {e}", base.join(&s.template).display()))
+    let template_text = match (source, &s.template) {
+        (Source::File(path), Some(template)) => {
+            let file = path.parent().unwrap_or(Path::new(".")).join(template);
+            std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))
         }
+        _ => Ok(BUILT_IN_TEMPLATE.to_owned()),
     };
     let template = template_text
         .and_then(|t| Template::parse(&t))

@@ -2,8 +2,10 @@
 //! provider webhooks into calls of the flow engine. Handlers parse, call the
 //! pure core, render; nothing here decides where a call goes.
 
+pub mod api;
 mod fallback;
 mod health;
+pub mod page;
 mod recording;
 mod state;
 mod twilio;
@@ -39,7 +41,9 @@ pub fn router(app: Arc<App>) -> Router {
     let mut router = Router::new()
         .merge(twilio::routes(app.clone()))
         .merge(health::routes(app.clone()))
-        .merge(recording::routes(app.clone()));
+        .merge(recording::routes(app.clone()))
+        .merge(api::routes(app.clone()))
+        .merge(page::routes(app.clone()));
     router = match audio {
         Some(dir) => router.nest_service("/audio", ServeDir::new(dir)),
         None => router.route("/audio/{file}", axum::routing::get(built_in_audio)),

@@ -25,6 +25,8 @@ pub struct App {
     pub twilio_fallback: BTreeMap<String, String>,
     /// Voicemail and callback requests on their way to the team.
     pub outbox: Arc<crate::outbox::Outbox>,
+    /// Signed-in sessions of the counsellor page (in memory, see `page`).
+    pub sessions: super::page::Sessions,
 }
 
 impl App {
@@ -46,6 +48,7 @@ impl App {
             clock,
             pseudonyms: Pseudonymizer::random(),
             twilio_fallback,
+            sessions: Default::default(),
         })
     }
 

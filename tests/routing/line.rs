@@ -83,7 +83,11 @@ async fn waiting_callers_hear_the_off_hours_message_at_closing_time() {
         "{}",
         closed.body
     );
-    assert!(closed.body.contains("Nachricht hinterlassen"), "voicemail is offered: {}", closed.body);
+    assert!(
+        closed.body.contains("Nachricht hinterlassen"),
+        "voicemail is offered: {}",
+        closed.body
+    );
     assert_eq!(
         app.app.store.waiting_count(app.clock.now()).await.unwrap(),
         0

@@ -1,0 +1,85 @@
+//! What the API does with the store, shared by the bearer and the cookie
+//! routes: read, set and renew one counsellor's presence, and the JSON shape
+//! a counsellor is shown in (id, name, status, since; never a phone number).
+//!
+//! A configured counsellor the store does not know yet (a Redis that
+//! restarted empty, before the roster task registers the team again) is
+//! registered on the spot instead of answering 404 for a real person.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::error::ApiError;
+use crate::config::Counsellor;
+use crate::http::App;
+use crate::routing::{CounsellorState, Presence, Status, StoreError};
+
+#[derive(Serialize)]
+pub struct CounsellorView {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub since: DateTime<Utc>,
+    pub calls_today: u32,
+    /// Whole seconds of wrap-up left; `null` in every other status.
+    pub wrap_up_left_s: Option<i64>,
+}
+
+pub fn view(app: &App, c: &Counsellor, s: &CounsellorState) -> CounsellorView {
+    let wrap_up_left_s = (s.status == Status::WrapUp).then(|| {
+        let wrap_up = chrono::Duration::from_std(app.settings.routing.wrap_up).unwrap_or_default();
+        (s.since + wrap_up - app.clock.now()).num_seconds().max(0)
+    });
+    CounsellorView {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        status: s.status,
+        since: s.since,
+        calls_today: s.calls_today,
+        wrap_up_left_s,
+    }
+}
+
+async fn register(
+    app: &App,
+    c: &Counsellor,
+    now: DateTime<Utc>,
+) -> Result<CounsellorState, StoreError> {
+    app.store.register(&c.id, &c.pools, now).await
+}
+
+pub async fn current(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiError> {
+    let now = app.clock.now();
+    match app.store.state(&c.id, now).await? {
+        Some(s) => Ok(s),
+        None => Ok(register(app, c, now).await?),
+    }
+}
+
+/// Everyone configured, in config order.
+pub async fn team(app: &App) -> Result<Vec<CounsellorView>, ApiError> {
+    let mut out = Vec::with_capacity(app.settings.counsellors.len());
+    for c in &app.settings.counsellors {
+        out.push(view(app, c, &current(app, c).await?));
+    }
+    Ok(out)
+}
+
+pub async fn set(app: &App, c: &Counsellor, p: Presence) -> Result<CounsellorState, ApiError> {
+    let (now, ttl) = (app.clock.now(), app.settings.routing.presence_ttl);
+    match app.store.set_status(&c.id, p, now, ttl).await {
+        Err(StoreError::UnknownCounsellor(_)) => {
+            register(app, c, now).await?;
+            Ok(app.store.set_status(&c.id, p, now, ttl).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+pub async fn heartbeat(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiError> {
+    let (now, ttl) = (app.clock.now(), app.settings.routing.presence_ttl);
+    match app.store.heartbeat(&c.id, now, ttl).await {
+        Err(StoreError::UnknownCounsellor(_)) => Ok(register(app, c, now).await?),
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,91 @@
+//! How the browser test makes a counsellor's phone ring and stop: the only
+//! place that knows how calls reach the routing store, so the browser
+//! script stays the same whichever way they do.
+//!
+//! A call is a real, signed Twilio webhook (`POST /twilio/voice`, then the
+//! menu answer "1"), which claims and rings a counsellor; hanging up is
+//! Twilio's real status callback.
+
+use lotse::clock::Clock;
+use lotse::providers::twilio::signature;
+use lotse::routing::Status;
+
+use crate::world::{World, PUBLIC_URL, TWILIO_TOKEN};
+
+async fn signed_post(w: &World, path_and_query: &str, params: &[(&str, &str)]) -> (u16, String) {
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let url = format!("{PUBLIC_URL}{path_and_query}");
+    let sig = signature::compute(TWILIO_TOKEN.as_bytes(), &url, &params);
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    let resp = w
+        .http
+        .post(format!("http://{}{}", w.addr, path_and_query))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", sig)
+        .body(body)
+        .send()
+        .await
+        .expect("webhook");
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+fn call_params(sid: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("CallSid", sid),
+        ("From", "+493023125777"),
+        ("To", "+498003009944"),
+        ("CallStatus", "ringing"),
+        ("Direction", "inbound"),
+    ]
+}
+
+/// The path and query of the first `<Gather action="…">`.
+fn gather_action(twiml: &str) -> String {
+    let start = twiml.find("action=\"").expect("a Gather") + "action=\"".len();
+    let url = &twiml[start..start + twiml[start..].find('"').unwrap()];
+    let url = url.replace("&amp;", "&");
+    url.strip_prefix(PUBLIC_URL)
+        .expect("on the public URL")
+        .to_owned()
+}
+
+/// Ids of the counsellors ringing now.
+pub async fn ringing(w: &World) -> Vec<String> {
+    let ids: Vec<_> = w.app.team().into_iter().map(|m| m.id).collect();
+    let states = w
+        .app
+        .store
+        .states(&ids, w.clock.now())
+        .await
+        .expect("store");
+    states
+        .into_iter()
+        .filter(|s| s.status == Status::Ringing)
+        .map(|s| s.id.to_string())
+        .collect()
+}
+
+/// A caller dials in and presses 1 for a counsellor. Returns who rings.
+pub async fn incoming_call_pressing_1(w: &World, sid: &str) -> Vec<String> {
+    let (status, twiml) = signed_post(w, "/twilio/voice", &call_params(sid)).await;
+    assert_eq!(status, 200, "{twiml}");
+    let mut answer = call_params(sid);
+    answer.push(("Digits", "1"));
+    let (status, twiml) = signed_post(w, &gather_action(&twiml), &answer).await;
+    assert_eq!(status, 200, "{twiml}");
+    ringing(w).await
+}
+
+/// The caller hangs up before anyone answers: Twilio's status callback
+/// ends everything the call holds.
+pub async fn caller_hangs_up(w: &World, sid: &str) {
+    let mut params = call_params(sid);
+    params[3] = ("CallStatus", "completed");
+    let (status, body) = signed_post(w, "/twilio/status", &params).await;
+    assert_eq!(status, 200, "{body}");
+}

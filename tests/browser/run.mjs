@@ -1,0 +1,165 @@
+// The counsellor page in Debian's chromium (issue 6). Started by
+// tests/browser/main.rs, which runs lotse on a real redis-server and a
+// control server that plays the caller and moves lotse's clock. Exits 1 at
+// the first failure; prints "all browser tests passed" at the end.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const env = process.env;
+for (const name of ["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS", "TTL_S"]) {
+  if (!env[name]) throw new Error(`${name} is not set: run this through cargo test --test browser`);
+}
+const LOTSE = env.LOTSE_URL;
+const TTL_S = Number(env.TTL_S);
+const LIVE_MS = 2000; // "within two seconds of a change"
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+async function control(path, method = "POST") {
+  const resp = await fetch(env.CONTROL_URL + path, { method });
+  assert.equal(resp.status, 200, `control ${path}`);
+  return resp.json();
+}
+
+async function api(path, token) {
+  const resp = await fetch(LOTSE + path, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: resp.status, body: await resp.json() };
+}
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const problems = [];
+
+/// A fresh browser (own cookies) with one page; page errors and CSP
+/// violations are collected and fail the run at the end.
+async function open(options = PHONE) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+  });
+  await page.goto(LOTSE + "/");
+  await page.locator("#signin").waitFor();
+  return { context, page };
+}
+
+async function signIn(page, token) {
+  await page.getByLabel("Ihr Zugangsschlüssel").fill(token);
+  await page.getByRole("button", { name: "Anmelden" }).click();
+}
+
+const showsStatus = (page, status, timeout = LIVE_MS) =>
+  page.locator(`#status[data-status="${status}"]`).waitFor({ timeout });
+
+let step = 0;
+async function test(name, body) {
+  step += 1;
+  try {
+    await body();
+    console.log(`ok ${step} - ${name}`);
+  } catch (e) {
+    console.log(`not ok ${step} - ${name}\n${e.stack}`);
+    await browser.close();
+    process.exit(1);
+  }
+}
+
+let anna;
+
+await test("wrong token → a clear message, no session", async () => {
+  const { context, page } = await open();
+  await signIn(page, "not-a-valid-token");
+  const error = page.locator("#signin-error");
+  await error.filter({ hasText: "nicht gültig" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await page.locator("#counsellor").isVisible(), false);
+  assert.deepEqual(await context.cookies(), []);
+  const session = await page.evaluate(async () => (await fetch("/session")).status);
+  assert.equal(session, 401);
+  assert.ok(!page.url().includes("not-a-valid-token"), "token never in the URL");
+  await context.close();
+});
+
+await test("sign in, tap available → the page shows available and /api/v1/me agrees", async () => {
+  anna = await open();
+  const { context, page } = anna;
+  await signIn(page, env.ANNA_TOKEN);
+  await page.getByRole("heading", { name: "Hallo Anna" }).waitFor({ timeout: LIVE_MS });
+  await showsStatus(page, "offline");
+  assert.ok(!page.url().includes(env.ANNA_TOKEN), "token never in the URL");
+  const [cookie] = await context.cookies();
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Strict");
+  await page.getByRole("button", { name: "Verfügbar" }).click();
+  await showsStatus(page, "available");
+  assert.equal(await page.locator("#status-text").textContent(), "Verfügbar");
+  const me = await api("/api/v1/me", env.ANNA_TOKEN);
+  assert.equal(me.status, 200);
+  assert.equal(me.body.status, "available");
+  await page.locator("#hotline-open").filter({ hasText: "geöffnet" }).waitFor({ timeout: LIVE_MS });
+  await page.locator("#hotline-waiting").filter({ hasText: "Beratende: 1" }).waitFor({ timeout: LIVE_MS });
+  await page.screenshot({ path: join(env.ARTIFACTS, "counsellor-page.png"), fullPage: true });
+  // English, and back.
+  await page.getByRole("button", { name: "English" }).click();
+  assert.equal(await page.locator("#status-text").textContent(), "Available");
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  await page.getByRole("button", { name: "Deutsch" }).click();
+});
+
+await test("the open page keeps the lease alive past its TTL", async () => {
+  const { page } = anna;
+  const beats = [];
+  page.on("request", (r) => r.url().endsWith("/api/v1/me/heartbeat") && beats.push(r.method()));
+  await page.waitForTimeout((TTL_S * 1.5) * 1000);
+  assert.ok(beats.length >= 3, `heartbeats sent: ${beats.length}`);
+  assert.equal((await api("/api/v1/me", env.ANNA_TOKEN)).body.status, "available");
+  await showsStatus(page, "available");
+});
+
+await test("a signed incoming call that presses 1 rings this counsellor → ringing within 2 s", async () => {
+  const { page } = anna;
+  const rung = await control("/ring/CA00000000000000000000000000000001");
+  assert.deepEqual(rung.ringing, ["anna"]);
+  await showsStatus(page, "ringing");
+  assert.equal(await page.locator("#status-text").textContent(), "Es klingelt");
+  await control("/hangup/CA00000000000000000000000000000001");
+  await showsStatus(page, "available");
+});
+
+await test("the operator sets a counsellor offline → that counsellor's page shows offline", async () => {
+  const op = await open({ viewport: { width: 1024, height: 768 } });
+  await signIn(op.page, env.OPERATOR_TOKEN);
+  const row = op.page.locator('#team li[data-id="anna"]');
+  await row.and(op.page.locator('[data-status="available"]')).waitFor({ timeout: LIVE_MS });
+  await op.page.locator("#op-waiting").filter({ hasText: "Warteschleife: 0" }).waitFor({ timeout: LIVE_MS });
+  await op.page.getByRole("button", { name: "Anna offline setzen" }).click();
+  await showsStatus(anna.page, "offline");
+  await row.and(op.page.locator('[data-status="offline"]')).waitFor({ timeout: LIVE_MS });
+  await op.page.screenshot({ path: join(env.ARTIFACTS, "operator-page.png") });
+  await op.page.getByRole("button", { name: "Abmelden" }).click();
+  await op.page.locator("#signin").waitFor({ timeout: LIVE_MS });
+  const session = await op.page.evaluate(async () => (await fetch("/session")).status);
+  assert.equal(session, 401, "signed out for real");
+  await op.context.close();
+});
+
+await test("close the page → after the lease TTL the counsellor is no longer rung", async () => {
+  const { context, page } = anna;
+  await page.getByRole("button", { name: "Verfügbar" }).click();
+  await showsStatus(page, "available");
+  await context.close();
+  await control(`/advance/${TTL_S + 1}`);
+  const rung = await control("/ring/CA00000000000000000000000000000002");
+  assert.deepEqual(rung.ringing, []);
+  assert.equal((await api("/api/v1/me", env.ANNA_TOKEN)).body.status, "offline");
+  await control("/hangup/CA00000000000000000000000000000002");
+});
+
+await browser.close();
+assert.deepEqual(problems, [], "no script errors and no CSP violations");
+console.log("all browser tests passed");

@@ -1,0 +1,143 @@
+//! What the browser test runs against: a real `redis-server`, and `lotse`
+//! built from a test config file (every day open all day, a 10 s lease so
+//! heartbeats really happen, tokens as hashes), with a clock the test can
+//! move forward so "after the lease TTL" takes no real waiting.
+#![allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use lotse::clock::Clock;
+use lotse::http::{App, Server};
+use sha2::{Digest, Sha256};
+
+use crate::redis_server::RedisServer;
+
+pub const ANNA: &str = "anna-browser-token-31c7";
+pub const BEN: &str = "ben-browser-token-9a02";
+pub const OPERATOR: &str = "operator-browser-token-5be4";
+pub const TWILIO_TOKEN: &str = "twilio-browser-token";
+pub const PUBLIC_URL: &str = "http://lotse.test";
+pub const TTL_S: i64 = 10;
+
+/// Real time plus an offset the test moves forward.
+#[derive(Default)]
+pub struct ShiftClock(AtomicI64);
+
+impl ShiftClock {
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds * 1000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ShiftClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + Duration::milliseconds(self.0.load(Ordering::SeqCst))
+    }
+}
+
+pub struct World {
+    pub app: Arc<App>,
+    pub clock: Arc<ShiftClock>,
+    pub addr: SocketAddr,
+    pub http: reqwest::Client,
+    pub _redis: RedisServer,
+    pub _dir: tempfile::TempDir,
+}
+
+fn hex_sha(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn config_text(redis_url: &str, flow: &Path) -> String {
+    let all_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(|d| format!("{d} = \"00:00-24:00\""))
+        .join(", ");
+    format!(
+        r#"
+[hotline]
+name = "Test-Hotline"
+number = "+498003009944"
+email = "info@example.org"
+
+[schedule]
+timezone = "Europe/Berlin"
+hours = {{ {all_day} }}
+holidays = "none"
+
+[twilio]
+public_url = "{PUBLIC_URL}"
+
+[redis]
+url = "{redis_url}"
+
+[routing]
+presence_ttl_s = {TTL_S}
+wrap_up_s = 5
+
+[api]
+operator_token_sha256 = "{operator}"
+
+[[counsellors]]
+id = "anna"
+name = "Anna"
+phone = "+493023125001"
+languages = ["de", "en"]
+token_sha256 = "{anna}"
+
+[[counsellors]]
+id = "ben"
+name = "Ben"
+phone = "+493023125002"
+languages = ["de"]
+token_sha256 = "{ben}"
+
+[flow]
+path = "{flow}"
+"#,
+        operator = hex_sha(OPERATOR),
+        anna = hex_sha(ANNA),
+        ben = hex_sha(BEN),
+        flow = flow.display(),
+    )
+}
+
+impl World {
+    pub async fn start() -> World {
+        let redis = RedisServer::start();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let flow = Path::new(env!("CARGO_MANIFEST_DIR")).join("call-flows/starke-stelle.toml");
+        let path = dir.path().join("lotse.toml");
+        std::fs::write(&path, config_text(&redis.url(), &flow)).expect("write config");
+        let mut settings = None;
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LOTSE_TWILIO__AUTH_TOKEN", TWILIO_TOKEN);
+            settings = Some(lotse::config::load(Some(&path)).map_err(|e| e.to_string())?);
+            Ok(())
+        });
+        let clock = Arc::new(ShiftClock::default());
+        let app = App::new(settings.expect("test config"), clock.clone()).expect("store");
+        lotse::routing::register_all(&app.store, &app.team())
+            .await
+            .expect("roster in redis");
+        let server = Server::bind(app.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("bind");
+        let addr = server.local_addr().unwrap();
+        tokio::spawn(server.run(std::future::pending()));
+        World {
+            app,
+            clock,
+            addr,
+            http: reqwest::Client::new(),
+            _redis: redis,
+            _dir: dir,
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The same API on a real `redis-server` started by this test: presence
+//! set through the API is what the shared store holds, and a Redis that
+//! restarted empty does not turn a configured counsellor into a 404.
+
+use crate::helpers::*;
+use crate::redis_server::RedisServer;
+
+#[tokio::test]
+async fn presence_through_the_api_lives_in_redis() {
+    let mut redis = RedisServer::start();
+    let app = spawn(settings(Some(redis.url()))).await;
+
+    let r = app
+        .put_status("/api/v1/me/status", Auth::Bearer(ANNA), "available")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    app.advance(30);
+    let r = app
+        .call("POST", "/api/v1/me/heartbeat", Auth::Bearer(ANNA), None)
+        .await;
+    assert_eq!(r.json["status"], "available");
+    let team = app.get("/api/v1/counsellors", Auth::Bearer(OPERATOR)).await;
+    assert_eq!(team.json[0]["status"], "available");
+    let hotline = app.get("/api/v1/hotline", Auth::Bearer(ANNA)).await;
+    assert_eq!(hotline.json["available"], 1);
+
+    let r = app
+        .put_status(
+            "/api/v1/counsellors/anna/status",
+            Auth::Bearer(OPERATOR),
+            "offline",
+        )
+        .await;
+    assert_eq!(r.json["status"], "offline");
+    assert_eq!(
+        app.get("/api/v1/me", Auth::Bearer(ANNA)).await.json["status"],
+        "offline"
+    );
+
+    // Redis down: 503; back (empty): the counsellor is registered again on use.
+    redis.stop();
+    assert_error(&app.get("/api/v1/me", Auth::Bearer(ANNA)).await, 503);
+    redis.restart();
+    let mut last = None;
+    for _ in 0..50 {
+        let r = app
+            .put_status("/api/v1/me/status", Auth::Bearer(BEN), "available")
+            .await;
+        if r.status == 200 {
+            last = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let r = last.expect("the API recovers once Redis is back");
+    assert_eq!(r.json["status"], "available");
+    assert_eq!(
+        app.get("/api/v1/me", Auth::Bearer(ANNA)).await.json["status"],
+        "offline"
+    );
+}
