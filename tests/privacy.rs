@@ -78,6 +78,8 @@ async fn a_full_call_never_logs_the_callers_number() {
     app.clock.set(instant("2026-12-24T10:00:00+01:00"));
     app.voice("/twilio/voice", &incoming("CA4")).await;
 
+    routed_call_and_phone_presence().await;
+
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
         text.contains("call answered"),
@@ -87,8 +89,93 @@ async fn a_full_call_never_logs_the_callers_number() {
         text.contains("bad signature") && text.contains("fallback"),
         "{text}"
     );
+    assert!(
+        text.contains("ringing a counsellor") && text.contains("presence set by phone"),
+        "{text}"
+    );
     let digits = CALLER.trim_start_matches('+');
-    for leak in [CALLER, digits, &digits[2..], "%2B49", "privacy"] {
+    // The caller's number, the call id, and the counsellors' own numbers.
+    for leak in [
+        CALLER,
+        digits,
+        &digits[2..],
+        "%2B49",
+        "privacy",
+        "3023125105",
+        "3023125101",
+    ] {
         assert!(!text.contains(leak), "log contains {leak:?}:\n{text}");
     }
+}
+
+/// Ringing, whisper, no answer, waiting, and a counsellor's PIN call, with
+/// the five-person test team (in memory).
+async fn routed_call_and_phone_presence() {
+    use lotse::routing::Presence;
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
+    let app = spawn_with(
+        settings_from(Some(&config), TOKEN),
+        "2026-03-30T10:00:00+02:00",
+    )
+    .await;
+    let c1 = lotse::routing::CounsellorId::parse("c1").unwrap();
+    let ttl = app.app.settings.routing.presence_ttl;
+    use lotse::clock::Clock;
+    app.app
+        .store
+        .set_status(&c1, Presence::Available, app.clock.now(), ttl)
+        .await
+        .unwrap();
+    let call =
+        |sid: &str, digits: &str| pairs(&[("CallSid", sid), ("From", CALLER), ("Digits", digits)]);
+    let dial = app
+        .voice(
+            "/twilio/voice?step=menu&lang=de",
+            &call("CA0000000000000000000000000privacy2", "1"),
+        )
+        .await;
+    assert!(dial.body.contains("<Dial"), "{}", dial.body);
+    let wait = app
+        .voice(
+            "/twilio/voice?step=menu&lang=de",
+            &call("CA0000000000000000000000000privacy3", "1"),
+        )
+        .await;
+    assert!(wait.body.contains("hold.wav"), "{}", wait.body);
+    let action = dial
+        .body
+        .split("action=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let mut result = call("CA0000000000000000000000000privacy2", "");
+    result.extend(pairs(&[
+        ("DialCallStatus", "no-answer"),
+        ("DialBridged", "false"),
+        ("CallStatus", "in-progress"),
+    ]));
+    app.voice(action.strip_prefix(PUBLIC_URL).unwrap(), &result)
+        .await;
+
+    let from_c5 = |digits: Option<&str>| {
+        let mut p = pairs(&[
+            ("CallSid", "CA0000000000000000000000000privacy4"),
+            ("From", "+493023125105"),
+            ("To", "+498003009944"),
+        ]);
+        p.extend(digits.map(|d| ("Digits".to_owned(), d.to_owned())));
+        p
+    };
+    let ask = app.voice("/twilio/voice", &from_c5(None)).await;
+    let menu = app
+        .voice(&gather_action(&ask.body), &from_c5(Some("4711")))
+        .await;
+    let done = app
+        .voice(&gather_action(&menu.body), &from_c5(Some("1")))
+        .await;
+    assert!(done.body.contains("verfügbar"), "{}", done.body);
 }

@@ -7,6 +7,7 @@
 //! clock, the network (beyond the store) or HTTP.
 
 mod line;
+pub mod phone_presence;
 mod ring;
 
 use chrono::{DateTime, Utc};

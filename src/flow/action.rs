@@ -25,6 +25,9 @@ pub enum Hook {
     /// A counsellor's leg before it is bridged: the whisper, and (`asked`)
     /// the answer to its key-press question.
     Whisper { counsellor: String, asked: bool },
+    /// A counsellor calling in to set their presence by phone; `step` of
+    /// the resume is the menu's stage, `progress.rung` the PIN tries.
+    Presence { counsellor: String },
 }
 
 /// A caller's way to a counsellor so far. Carried in callback URLs, which

@@ -11,6 +11,7 @@ mod redis_server;
 mod calls;
 mod faults;
 mod line;
+mod phone_presence;
 
 use std::path::Path;
 

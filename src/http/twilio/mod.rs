@@ -1,7 +1,8 @@
 //! Twilio webhooks. `POST /twilio/voice`: a new call, and every menu answer,
 //! redirect and hold-loop turn of it (`?step=…&lang=…`). `POST /twilio/dial`:
 //! how ringing a counsellor ended. `POST /twilio/whisper`: the counsellor's
-//! leg before it is bridged. `POST /twilio/status`: call status callbacks.
+//! leg before it is bridged. `POST /twilio/presence`: a counsellor setting
+//! their presence by phone. `POST /twilio/status`: call status callbacks.
 //! Every request is authenticated before anything else happens; every
 //! failure after that still answers with valid TwiML.
 
@@ -31,6 +32,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/twilio/status", post(voice::status))
         .route("/twilio/dial", post(ring::dial))
         .route("/twilio/whisper", post(ring::whisper))
+        .route("/twilio/presence", post(voice::presence))
         .layer(CatchPanicLayer::custom(move |_| xml(fallback.clone())))
         .with_state(app)
 }

@@ -11,7 +11,7 @@ use tracing::{info, warn};
 
 use super::{admit, bad_request, ctx, forbidden, within_budget, xml};
 use crate::call::CallEvent;
-use crate::connect::{self, ConnectError};
+use crate::connect::{self, phone_presence, ConnectError};
 use crate::flow::{self, Action, Pending, Resume};
 use crate::http::App;
 use crate::providers::twilio::{request, Callback};
@@ -51,7 +51,13 @@ async fn answer(
     let ctx = ctx(app);
     let sit = ctx.situation(None);
     let mut turn = match cb.step {
-        None => flow::start(flow, &sit, Some(lang))?,
+        None => {
+            if let Some(c) = phone_presence::counsellor_calling(&ctx, &event.caller) {
+                info!(counsellor = %c.id, "a counsellor's number calls: asking for the PIN");
+                return Ok(phone_presence::ask_pin(&ctx, c, 0));
+            }
+            flow::start(flow, &sit, Some(lang))?
+        }
         Some(step) if flow.steps.contains_key(&step) => {
             let at = Resume {
                 step,
@@ -105,4 +111,44 @@ pub async fn status(
     // A failed release is retried by Twilio (and the store's deadlines end
     // it anyway); the answer is empty TwiML either way.
     within_budget(&app, span, || super::render(&app, &[]), work).await
+}
+
+/// `/twilio/presence`: the answers to the presence-by-phone menu.
+pub async fn presence(
+    State(app): State<Arc<App>>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
+        return forbidden();
+    };
+    let event = match request::call_event(&form, false) {
+        Ok(event) => event,
+        Err(e) => return bad_request(e),
+    };
+    let counsellor = cb.counsellor.as_deref().and_then(|id| {
+        app.settings
+            .counsellors
+            .iter()
+            .find(|c| c.id.as_str() == id)
+    });
+    let (Some(c), Some(stage)) = (counsellor, cb.step.clone()) else {
+        return bad_request("presence callback without counsellor or stage");
+    };
+    let lang = app.settings.flow.default_language.clone();
+    let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
+    let fallback = || xml(app.fallback_for(&lang));
+    let work = async {
+        let ctx = ctx(&app);
+        let digits = event.digits.as_deref().unwrap_or("");
+        match phone_presence::answer(&ctx, c, &stage, digits, cb.progress.rung).await? {
+            phone_presence::Next::Actions(actions) => Ok(actions),
+            phone_presence::Next::CallerFlow => {
+                let turn = flow::start(&app.settings.flow, &ctx.situation(None), Some(&lang))?;
+                Ok::<_, ConnectError>(turn.actions())
+            }
+        }
+    };
+    within_budget(&app, span, fallback, work).await
 }

@@ -1,0 +1,208 @@
+//! Presence by phone: a counsellor calls the hotline from their registered
+//! number and, after their PIN, gets a short menu (available, pause,
+//! offline) instead of the caller flow. The caller id only decides whether
+//! the PIN is asked for: it can be spoofed, so it never authenticates.
+//! Anyone else calling from that phone just waits (or gets a PIN wrong) and
+//! reaches the ordinary caller flow.
+//!
+//! The menu speaks the flow's default language; its few sentences are the
+//! system's own, not the hotline's, so they live here, in German and English.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tracing::info;
+
+use super::{ConnectError, Ctx};
+use crate::call::Caller;
+use crate::config::{Counsellor, Phone};
+use crate::flow::{Action, Hook, Progress, Resume, Speech};
+use crate::routing::{Presence, Status};
+use crate::schedule::Decision;
+
+/// PIN attempts per call before the call goes on as an ordinary one.
+const MAX_TRIES: u32 = 3;
+
+/// The counsellor whose registered number is calling, if they have a PIN.
+pub fn counsellor_calling<'a>(ctx: &Ctx<'a>, caller: &Caller) -> Option<&'a Counsellor> {
+    let Caller::Number(n) = caller else {
+        return None;
+    };
+    ctx.settings
+        .counsellors
+        .iter()
+        .find(|c| c.pin_sha256.is_some() && c.phone == Phone::Number(n.clone()))
+}
+
+/// What the presence menu does next.
+pub enum Next {
+    Actions(Vec<Action>),
+    /// Not a counsellor after all (no PIN, or wrong too often): the
+    /// ordinary caller flow.
+    CallerFlow,
+}
+
+pub fn ask_pin(ctx: &Ctx<'_>, c: &Counsellor, tries: u32) -> Vec<Action> {
+    let text = if tries == 0 {
+        t(ctx, PIN)
+    } else {
+        t(ctx, PIN_WRONG)
+    };
+    vec![gather(ctx, c, "pin", tries, 8, text)]
+}
+
+/// `stage` is `pin` or `menu`; `digits` what was pressed (empty: nothing).
+pub async fn answer(
+    ctx: &Ctx<'_>,
+    c: &Counsellor,
+    stage: &str,
+    digits: &str,
+    tries: u32,
+) -> Result<Next, ConnectError> {
+    match stage {
+        "pin" if digits.is_empty() => Ok(Next::CallerFlow),
+        "pin" if pin_matches(c, digits) => menu(ctx, c).await,
+        "pin" if tries + 1 < MAX_TRIES => Ok(Next::Actions(ask_pin(ctx, c, tries + 1))),
+        "pin" => {
+            info!(counsellor = %c.id, "presence PIN wrong too often; ordinary call");
+            Ok(Next::CallerFlow)
+        }
+        "menu" => {
+            let presence = match digits {
+                "1" => Presence::Available,
+                "2" => Presence::Away,
+                "3" => Presence::Offline,
+                _ => return menu(ctx, c).await,
+            };
+            let state = ctx
+                .store
+                .set_status(&c.id, presence, ctx.now, lease(ctx))
+                .await?;
+            info!(counsellor = %c.id, status = state.status.as_str(), "presence set by phone");
+            let said = match state.status {
+                Status::Available => t(ctx, NOW_AVAILABLE),
+                Status::Away => t(ctx, NOW_AWAY),
+                _ => t(ctx, NOW_OFFLINE),
+            };
+            Ok(Next::Actions(vec![say(ctx, said), Action::Hangup]))
+        }
+        _ => Ok(Next::CallerFlow),
+    }
+}
+
+async fn menu(ctx: &Ctx<'_>, c: &Counsellor) -> Result<Next, ConnectError> {
+    let state = ctx.store.state(&c.id, ctx.now).await?;
+    let status = state.map_or(Status::Offline, |s| s.status);
+    let text = format!(
+        "{} {}",
+        t(ctx, STATUS).replace("{status}", t(ctx, status_word(status))),
+        t(ctx, MENU)
+    );
+    Ok(Next::Actions(vec![gather(ctx, c, "menu", 0, 1, &text)]))
+}
+
+/// "Available" set by phone has no page to renew it, so the lease lasts
+/// until today's closing time (at least the usual TTL). A counsellor who
+/// then misses calls is set away by the usual rule.
+fn lease(ctx: &Ctx<'_>) -> Duration {
+    let ttl = ctx.settings.routing.presence_ttl;
+    match ctx.settings.schedule.decide(ctx.now) {
+        Decision::Open { closes_at } => {
+            let left = (closes_at.with_timezone(&chrono::Utc) - ctx.now)
+                .to_std()
+                .unwrap_or_default();
+            left.max(ttl)
+        }
+        Decision::Closed { .. } => ttl,
+    }
+}
+
+/// SHA-256 of `"<id>:<PIN>"`, compared in constant time.
+fn pin_matches(c: &Counsellor, pin: &str) -> bool {
+    let Some(expected) = &c.pin_sha256 else {
+        return false;
+    };
+    let digest = Sha256::digest(format!("{}:{pin}", c.id).as_bytes());
+    bool::from(digest.as_slice().ct_eq(expected))
+}
+
+fn gather(
+    ctx: &Ctx<'_>,
+    c: &Counsellor,
+    stage: &str,
+    tries: u32,
+    max_digits: u8,
+    text: &str,
+) -> Action {
+    let then = Resume {
+        step: stage.to_owned(),
+        lang: ctx.settings.flow.default_language.clone(),
+        progress: Progress {
+            rung: tries,
+            ..Progress::default()
+        },
+        hook: Hook::Presence {
+            counsellor: c.id.to_string(),
+        },
+    };
+    Action::Gather {
+        prompts: vec![say(ctx, text)],
+        max_digits,
+        timeout_s: 8,
+        then,
+    }
+}
+
+fn say(ctx: &Ctx<'_>, text: &str) -> Action {
+    let flow = &ctx.settings.flow;
+    let lang = flow.languages.get(&flow.default_language);
+    Action::Say(Speech {
+        text: text.to_owned(),
+        tts_lang: lang.map_or_else(|| "de-DE".to_owned(), |l| l.tts.clone()),
+        voice: lang.and_then(|l| l.voice.clone()),
+    })
+}
+
+type Words = (&'static str, &'static str);
+const PIN: Words = (
+    "Bitte geben Sie Ihre PIN ein und drücken Sie die Rautetaste. Wenn Sie die Hotline erreichen möchten, warten Sie einfach.",
+    "Please enter your PIN followed by the hash key. To reach the hotline, simply wait.",
+);
+const PIN_WRONG: Words = (
+    "Die PIN stimmt nicht. Bitte noch einmal.",
+    "That PIN is not right. Please try again.",
+);
+const STATUS: Words = ("Ihr Status: {status}.", "Your status: {status}.");
+const MENU: Words = (
+    "Für verfügbar drücken Sie die 1, für Pause die 2, zum Abmelden die 3.",
+    "For available press 1, for a pause press 2, to sign off press 3.",
+);
+const NOW_AVAILABLE: Words = (
+    "Sie sind jetzt verfügbar und werden angerufen. Bis später.",
+    "You are now available and will be called. Goodbye.",
+);
+const NOW_AWAY: Words = ("Sie sind jetzt in Pause.", "You are now on a pause.");
+const NOW_OFFLINE: Words = (
+    "Sie sind jetzt abgemeldet. Danke für Ihren Einsatz.",
+    "You are now signed off. Thank you.",
+);
+
+fn status_word(s: Status) -> Words {
+    match s {
+        Status::Available => ("verfügbar", "available"),
+        Status::Away => ("Pause", "pause"),
+        Status::Offline => ("abgemeldet", "signed off"),
+        Status::Ringing => ("es klingelt", "ringing"),
+        Status::InCall => ("im Gespräch", "in a call"),
+        Status::WrapUp => ("Nachbereitung", "wrap-up"),
+    }
+}
+
+fn t(ctx: &Ctx<'_>, words: Words) -> &'static str {
+    if ctx.settings.flow.default_language == "de" {
+        words.0
+    } else {
+        words.1
+    }
+}
