@@ -1,45 +1,17 @@
 //! Proves that a whole call, including the failure paths, leaves no trace of
 //! the caller's number in the logs, at the most verbose level.
 
+#[path = "support/captured_logs.rs"]
+mod captured_logs;
 #[allow(dead_code)] // shared with tests/api, which uses all of it
 #[path = "api/helpers.rs"]
 mod helpers;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use helpers::*;
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn a_full_call_never_logs_the_callers_number() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("only test in this binary");
+    captured_logs::captured_logs(); // installs the capturing subscriber
 
     let app = spawn_app("2026-03-30T10:00:00+02:00").await;
     let first = app
@@ -80,7 +52,7 @@ async fn a_full_call_never_logs_the_callers_number() {
 
     routed_call_and_phone_presence().await;
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = captured_logs::captured_logs();
     assert!(
         text.contains("call answered"),
         "the call was logged at all:\n{text}"

@@ -1,6 +1,8 @@
 //! The counsellor API (`/api/v1/…`) and the page's sessions over real HTTP,
 //! on the memory store and on a real `redis-server`.
 
+#[path = "../support/captured_logs.rs"]
+mod captured_logs;
 mod helpers;
 
 mod auth;

@@ -1,42 +1,11 @@
 //! Tokens, session cookies, CSRF tokens and phone numbers never reach the
 //! logs, at the most verbose level, on success and on refusal.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use tracing_subscriber::fmt::MakeWriter;
-
 use crate::helpers::*;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn no_token_cookie_or_phone_number_is_ever_logged() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).expect("the only test here that sets it");
+    crate::captured_logs::captured_logs(); // installs the capturing subscriber
 
     let app = spawn(settings(None)).await;
     let wrong = r#"{"token":"wrong-token-d00d"}"#;
@@ -90,7 +59,7 @@ async fn no_token_cookie_or_phone_number_is_ever_logged() {
         204
     );
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = crate::captured_logs::captured_logs();
     assert!(
         text.contains("signed in to the page"),
         "logging works: {text}"

@@ -4,52 +4,19 @@
 //! captured so that tests can look for the caller's number in them.
 #![allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lotse::clock::{FixedClock, SystemClock};
 use lotse::config;
 use lotse::http::{App, Server};
 use tokio::task::JoinHandle;
-use tracing_subscriber::fmt::MakeWriter;
 
 use crate::helpers::{instant, TestApp, TOKEN};
 
-#[derive(Clone, Default)]
-pub struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 /// Everything logged by any test in this binary so far, at TRACE level.
 pub fn logs() -> String {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    let logs = LOGS.get_or_init(|| {
-        let logs = Captured::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(logs.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("one subscriber");
-        logs
-    });
-    String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned()
+    crate::captured_logs::captured_logs()
 }
 
 pub struct Running {

@@ -3,6 +3,8 @@
 //! recording, and exactly one email reaches the team — also when SMTP is
 //! down and `lotse` restarts, and when Twilio repeats its callback.
 
+#[path = "../support/captured_logs.rs"]
+mod captured_logs;
 mod harness;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
