@@ -11,21 +11,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use tracing::{error, info, warn};
 
-use super::twilio::{authentic, forbidden, xml};
+use super::twilio::{xml, Signed};
 use super::App;
 use crate::call::{CallEvent, Caller};
 use crate::clock::{Clock, SystemClock};
 use crate::flow::{Action, Turn};
 use crate::outbox::{Job, RecordingState, JOIN_WINDOW};
-use crate::providers::twilio::{request::Form, twiml};
+use crate::providers::twilio::twiml;
 
 /// The store gets this long; the caller (or Twilio) must not wait longer.
 const STORE_BUDGET: Duration = Duration::from_secs(3);
@@ -36,18 +35,9 @@ pub fn routes(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn recording(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let form = Form::parse(&body);
-    if !authentic(&app, &uri, &headers, &form) {
-        return forbidden();
-    }
-    let callback = form_urlencoded::parse(uri.0.query().unwrap_or("").as_bytes())
-        .any(|(k, v)| k == "callback" && v == "yes");
+async fn recording(State(app): State<Arc<App>>, Signed { form, query, .. }: Signed) -> Response {
+    let callback =
+        form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == "callback" && v == "yes");
     let (Some(id), Some(call)) = (form.get("RecordingSid"), form.get("CallSid")) else {
         warn!("recording callback rejected: missing RecordingSid or CallSid");
         return (StatusCode::BAD_REQUEST, "missing parameter\n").into_response();

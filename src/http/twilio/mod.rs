@@ -12,7 +12,7 @@ mod voice;
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::extract::OriginalUri;
+use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -52,7 +52,7 @@ fn render(app: &App, actions: &[Action]) -> Response {
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-pub(super) fn authentic(
+fn authentic(
     app: &App,
     uri: &OriginalUri,
     headers: &HeaderMap,
@@ -78,21 +78,47 @@ pub(super) fn authentic(
     false
 }
 
-/// Parses and authenticates a webhook: the form and its callback query, or
-/// `None` when the signature does not hold.
-fn admit(
-    app: &App,
-    uri: &OriginalUri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Option<(request::Form, Callback)> {
-    let form = request::Form::parse(body);
-    authentic(app, uri, headers, &form)
-        .then(|| (form, twiml::parse_callback(uri.0.query().unwrap_or(""))))
+/// A Twilio webhook whose signature holds: its form, and what its callback
+/// URL carries. Extracting it refuses a forged request with 403 before any
+/// handler code runs.
+pub(super) struct Signed {
+    pub form: request::Form,
+    pub cb: Callback,
+    /// The raw query, for callbacks with parameters of their own.
+    pub query: String,
 }
 
+impl FromRequest<Arc<App>> for Signed {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .cloned()
+            .unwrap_or_else(|| OriginalUri(parts.uri.clone()));
+        let body = axum::body::to_bytes(body, MAX_WEBHOOK_BYTES)
+            .await
+            .map_err(|_| bad_request("body too large"))?;
+        let form = request::Form::parse(&body);
+        if !authentic(app, &uri, &parts.headers, &form) {
+            return Err(forbidden());
+        }
+        let query = uri.0.query().unwrap_or("").to_owned();
+        Ok(Signed {
+            form,
+            cb: twiml::parse_callback(&query),
+            query,
+        })
+    }
+}
+
+/// Twilio's webhooks are a few kilobytes; anything far larger is not one.
+const MAX_WEBHOOK_BYTES: usize = 64 * 1024;
+
 /// No detail for a forger.
-pub(super) fn forbidden() -> Response {
+fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "invalid signature\n").into_response()
 }
 

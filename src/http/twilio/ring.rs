@@ -4,12 +4,10 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 
-use super::{admit, bad_request, ctx, forbidden, render, within_budget, xml};
+use super::{bad_request, ctx, render, within_budget, xml, Signed};
 use crate::call::{CallId, Caller};
 use crate::connect::{self, ConnectError, RingResult, Whispered};
 use crate::flow::{Action, Resume};
@@ -36,15 +34,7 @@ fn ring_context(app: &App, cb: &Callback) -> Option<(Resume, CounsellorId)> {
     ))
 }
 
-pub async fn dial(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
-        return forbidden();
-    };
+pub async fn dial(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {
     let event = match request::status_event(&form) {
         Ok(event) => event,
         Err(e) => return bad_request(e),
@@ -82,15 +72,7 @@ pub async fn dial(
     within_budget(&app, span, fallback, work).await
 }
 
-pub async fn whisper(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
-        return forbidden();
-    };
+pub async fn whisper(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {
     let Some(parent) = form.get("ParentCallSid").and_then(CallId::parse) else {
         return bad_request("whisper without ParentCallSid");
     };

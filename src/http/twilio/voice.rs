@@ -3,28 +3,18 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use tracing::{info, warn};
 
-use super::{admit, bad_request, ctx, forbidden, within_budget, xml};
+use super::{bad_request, ctx, within_budget, xml, Signed};
 use crate::call::CallEvent;
 use crate::connect::{self, phone_presence, ConnectError};
 use crate::flow::{self, Action, Pending, Resume};
 use crate::http::App;
 use crate::providers::twilio::{request, Callback};
 
-pub async fn voice(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
-        return forbidden();
-    };
+pub async fn voice(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {
     let event = match request::call_event(&form, cb.step.is_none()) {
         Ok(event) => event,
         Err(e) => return bad_request(e),
@@ -83,15 +73,7 @@ async fn answer(
     Ok(turn.actions())
 }
 
-pub async fn status(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((form, _)) = admit(&app, &uri, &headers, &body) else {
-        return forbidden();
-    };
+pub async fn status(State(app): State<Arc<App>>, Signed { form, .. }: Signed) -> Response {
     let event = match request::status_event(&form) {
         Ok(event) => event,
         Err(e) => return bad_request(e),
@@ -114,15 +96,7 @@ pub async fn status(
 }
 
 /// `/twilio/presence`: the answers to the presence-by-phone menu.
-pub async fn presence(
-    State(app): State<Arc<App>>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some((form, cb)) = admit(&app, &uri, &headers, &body) else {
-        return forbidden();
-    };
+pub async fn presence(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {
     let event = match request::call_event(&form, false) {
         Ok(event) => event,
         Err(e) => return bad_request(e),
