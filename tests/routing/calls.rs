@@ -207,3 +207,25 @@ async fn english_callers_reach_only_english_speaking_counsellors() {
     assert_eq!(dialled(&r.body).as_deref(), Some("c1"), "{}", r.body);
     assert!(r.body.contains("connecting you"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_caller_who_hangs_up_while_it_rings_is_not_put_through_to_anyone_else() {
+    let redis = RedisServer::start();
+    let app = instance(&redis, OPEN).await;
+    app.set("c1", Presence::Available).await;
+    app.set("c2", Presence::Available).await;
+    let r = app.wants_counsellor("CAgone").await;
+    let rung = dialled(&r.body).expect("rings someone");
+    let params = pairs(&[
+        ("CallSid", "CAgone"),
+        ("CallStatus", "completed"),
+        ("DialCallStatus", "no-answer"),
+        ("DialBridged", "false"),
+    ]);
+    let after = app.voice(&dial_action(&r.body), &params).await;
+    assert_eq!(dialled(&after.body), None, "{}", after.body);
+    assert!(after.body.contains("<Hangup/>"), "{}", after.body);
+    assert_eq!(app.status(&rung).await, Status::Available);
+    assert_eq!(app.status("c1").await, Status::Available);
+    assert_eq!(app.status("c2").await, Status::Available);
+}

@@ -52,12 +52,7 @@ fn render(app: &App, actions: &[Action]) -> Response {
 
 /// Checks `X-Twilio-Signature` against the configured public URL (never the
 /// Host header: behind a TLS proxy that differs) plus path and query.
-fn authentic(
-    app: &App,
-    uri: &OriginalUri,
-    headers: &HeaderMap,
-    form: &request::Form,
-) -> bool {
+fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::Form) -> bool {
     let twilio = &app.settings.twilio;
     if !twilio.verify_signatures {
         return true;

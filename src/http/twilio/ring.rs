@@ -42,8 +42,12 @@ pub async fn dial(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) 
     let Some((at, counsellor)) = ring_context(&app, &cb) else {
         return bad_request("dial callback without step or counsellor");
     };
+    // The caller's own `CallStatus` is final when they hung up while the
+    // counsellor's phone rang: ringing the next one would reach nobody.
     let result = if form.get("DialBridged") == Some("true") {
         RingResult::Talked
+    } else if event.call_status.is_final() {
+        RingResult::CallerGone
     } else {
         match event.dial_call_status {
             Some(CallStatus::Canceled) => RingResult::CallerGone,
