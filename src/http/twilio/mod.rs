@@ -69,6 +69,7 @@ pub(super) fn authentic(
     if !header.is_empty() && signature::verify(&twilio.tokens, &url, form.pairs(), header) {
         return true;
     }
+    app.metrics.signature_failed("twilio");
     warn!(
         signature.present = !header.is_empty(),
         "twilio webhook rejected: bad signature"
@@ -104,6 +105,7 @@ fn ctx(app: &App) -> Ctx<'_> {
         settings: &app.settings,
         store: &app.store,
         now: app.clock.now(),
+        metrics: &app.metrics,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::call::CallEvent;
 use crate::connect::{self, ConnectError};
 use crate::flow::{self, Action, Pending, Resume};
 use crate::http::App;
+use crate::metrics::CallOutcome;
 use crate::providers::twilio::{request, Callback};
 
 pub async fn voice(
@@ -34,8 +35,18 @@ pub async fn voice(
         .clone()
         .unwrap_or_else(|| app.settings.flow.default_language.clone());
     let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
-    let fallback = || xml(app.fallback_for(&lang));
-    within_budget(&app, span, fallback, answer(&app, cb.clone(), &lang, event)).await
+    let fallback = || {
+        let (lang, error) = (lang.as_str(), None);
+        span.in_scope(|| CallOutcome::FallbackError { lang, error }.emit(&app.metrics, None));
+        xml(app.fallback_for(lang))
+    };
+    within_budget(
+        &app,
+        span.clone(),
+        fallback,
+        answer(&app, cb.clone(), &lang, event),
+    )
+    .await
 }
 
 /// Decide (the pure engine), do the store work a counsellor step needs,
@@ -50,6 +61,7 @@ async fn answer(
     let flow = &app.settings.flow;
     let ctx = ctx(app);
     let sit = ctx.situation(None);
+    let new_call = cb.step.is_none();
     let mut turn = match cb.step {
         None => flow::start(flow, &sit, Some(lang))?,
         Some(step) if flow.steps.contains_key(&step) => {
@@ -73,6 +85,8 @@ async fn answer(
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");
+    app.metrics
+        .turn(&sit, lang, new_call, &event.call_id, &turn);
     crate::http::recording::keep_number_if_consented(app, &event, &turn).await;
     Ok(turn.actions())
 }
