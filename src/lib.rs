@@ -10,6 +10,7 @@
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
 //! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
+//! - [`metrics`]: Prometheus series, call outcomes as events, `/metrics`.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
 pub mod call;
@@ -19,6 +20,7 @@ pub mod config;
 pub mod connect;
 pub mod flow;
 pub mod http;
+pub mod metrics;
 pub mod outbox;
 pub mod providers;
 pub mod routing;

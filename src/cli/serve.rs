@@ -44,6 +44,16 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         };
         tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
+        let metrics = match crate::metrics::endpoint::bind_separately(&app).await {
+            Ok(bound) => bound.map(crate::metrics::endpoint::spawn_separately),
+            Err(e) => {
+                error!(error = %e, "cannot listen for /metrics ([metrics] listen)");
+                return ExitCode::FAILURE;
+            }
+        };
+        if let Some((addr, _)) = &metrics {
+            info!(listen = %addr, "metrics on their own listener");
+        }
         let server = match Server::bind(app, listen).await {
             Ok(s) => s,
             Err(e) => {
@@ -56,6 +66,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         let served = server.run(shutdown_signal()).await;
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
+        if let Some((_, task)) = metrics {
+            task.abort();
+        }
         match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

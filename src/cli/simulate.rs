@@ -115,10 +115,13 @@ pub async fn transcript(
         available,
     )
     .await?;
+    let languages: Vec<String> = flow.languages.keys().cloned().collect();
+    let metrics = crate::metrics::Metrics::new(&languages); // a simulated call counts nowhere
     let ctx = Ctx {
         settings,
         store: &store,
         now: at,
+        metrics: &metrics,
     };
     let call = CallId::parse("CAsimulated").expect("a valid id");
     let sit = crate::http::situation(settings, at);

@@ -31,6 +31,8 @@ pub struct ConfigFile {
     pub counsellors: Vec<CounsellorEntry>,
     #[serde(default)]
     pub email: super::email::EmailSection,
+    #[serde(default)]
+    pub metrics: super::metrics::MetricsSection,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one
@@ -155,6 +157,12 @@ impl Scalar {
 
 fn scalar_as_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Scalar::deserialize(d).map(Scalar::into_string)
+}
+
+/// An optional text setting that the environment layer may have typed as
+/// a number (a hex hash of digits only, a port).
+pub(super) fn optional_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Scalar>::deserialize(d)?.map(Scalar::into_string))
 }
 
 pub(super) fn optional_secret<'de, D: Deserializer<'de>>(

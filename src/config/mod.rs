@@ -9,6 +9,7 @@ mod error;
 mod file;
 mod load;
 mod locate;
+mod metrics;
 mod roster;
 mod settings;
 
@@ -17,5 +18,6 @@ pub use error::ConfigError;
 pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};
 pub use load::{load, Source, BUILT_IN};
 pub use locate::line_of;
+pub use metrics::{MetricsSection, MetricsSettings};
 pub use roster::{parse_sha256, Counsellor, Phone, Routing};
 pub use settings::{Settings, Twilio};

@@ -51,6 +51,8 @@ pub struct Settings {
     pub operator_token_sha256: Option<[u8; 32]>,
     /// Where voicemail and callback requests are delivered (`[email]`).
     pub email: super::email::Email,
+    /// Where `/metrics` is served and whether it asks for a token.
+    pub metrics: super::metrics::MetricsSettings,
     pub source: Source,
 }
 
@@ -148,6 +150,7 @@ impl Settings {
             }
         }
         let routing = roster::routing(&file.routing, &mut |path, m| p.add(path, m));
+        let metrics = super::metrics::build(&file.metrics, &mut |path, m| p.add(path, m));
         let operator_token_sha256 = roster::operator(&file.api, &mut |path, m| p.add(path, m));
         let counsellors = match &flow {
             Some(flow) => {
@@ -179,6 +182,7 @@ impl Settings {
                 counsellors,
                 operator_token_sha256,
                 email,
+                metrics,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),

@@ -9,6 +9,7 @@ use super::{pool_of, ConnectError, Ctx};
 use crate::call::{CallId, Caller};
 use crate::config::{Counsellor, Phone};
 use crate::flow::{self, Action, Dial, Progress, Resume, Step, Turn};
+use crate::metrics::{CallOutcome, NoCounsellorReason};
 use crate::routing::{PoolId, Status};
 
 /// How often a claim may hit a counsellor the store knows but the
@@ -25,7 +26,12 @@ pub async fn at_counsellor_step(
 ) -> Result<Turn, ConnectError> {
     match connect_or_wait(ctx, call, caller, at).await {
         Err(ConnectError::Store(e)) => {
-            warn!(error = %e, outcome = "fallback_error", "store failed; the caller hears the alternatives");
+            let error: &dyn std::fmt::Display = &e;
+            CallOutcome::FallbackError {
+                lang: &at.lang,
+                error: Some(error),
+            }
+            .emit(ctx.metrics, Some(call));
             match ctx.settings.flow.steps.get(&at.step) {
                 Some(Step::Counsellor { unavailable, .. }) => Ok(ctx.goto(unavailable, &at.lang)?),
                 _ => Err(ConnectError::Store(e)),
@@ -64,24 +70,35 @@ async fn connect_or_wait(
 
     if !ctx.settings.schedule.decide(ctx.now).is_open() {
         ctx.store.leave(call, false, ctx.now).await?;
-        info!(
-            outcome = "closed_while_waiting",
-            "call goes to the off-hours message"
-        );
+        let reason = NoCounsellorReason::ClosedWhileWaiting;
+        CallOutcome::NoCounsellor {
+            lang: &at.lang,
+            reason,
+        }
+        .emit(ctx.metrics, Some(call));
         return Ok(ctx.goto(closed, &at.lang)?);
     }
     let Some(pool) = pool_of(&at.lang) else {
+        let reason = NoCounsellorReason::NoPool;
+        CallOutcome::NoCounsellor {
+            lang: &at.lang,
+            reason,
+        }
+        .emit(ctx.metrics, Some(call));
         return Ok(ctx.goto(unavailable, &at.lang)?);
     };
     let waited_s = now_s - progress.since.unwrap_or(now_s);
     if progress.rung >= routing.max_attempts || waited_s >= routing.max_wait.as_secs() as i64 {
         ctx.store.leave(call, false, ctx.now).await?;
-        info!(
-            outcome = "gave_up",
-            counsellors.rung = progress.rung,
-            wait_s = waited_s,
-            "no counsellor reached"
-        );
+        let reason = NoCounsellorReason::GaveUp {
+            rung: progress.rung,
+            wait_s: waited_s,
+        };
+        CallOutcome::NoCounsellor {
+            lang: &at.lang,
+            reason,
+        }
+        .emit(ctx.metrics, Some(call));
         return Ok(ctx.goto(unavailable, &at.lang)?);
     }
 
@@ -115,18 +132,23 @@ async fn connect_or_wait(
     let on_duty = on_duty(ctx, &pool).await?;
     if on_duty == 0 || progress.rung >= on_duty {
         ctx.store.leave(call, false, ctx.now).await?;
-        info!(
-            outcome = "no_counsellor",
+        let reason = NoCounsellorReason::NobodyLeft {
             on_duty,
-            counsellors.rung = progress.rung,
-            "nobody left to ring"
-        );
+            rung: progress.rung,
+        };
+        CallOutcome::NoCounsellor {
+            lang: &at.lang,
+            reason,
+        }
+        .emit(ctx.metrics, Some(call));
         return Ok(ctx.goto(unavailable, &at.lang)?);
     }
     let Some(position) = ctx.store.enqueue(call, &pool, ctx.now).await? else {
         // The store says the call is over (a late redirect after hang-up).
         return Ok(turn(&at.step, vec![Action::Hangup]));
     };
+    let since = progress.since.unwrap_or(now_s);
+    ctx.metrics.waiting(call, &at.lang, since, now_s);
     let mut actions = Vec::new();
     if position != progress.told {
         if progress.told == 0 {

@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub store: &'a Store,
     pub now: DateTime<Utc>,
+    /// Where call outcomes are counted (`crate::metrics::CallOutcome`).
+    pub metrics: &'a crate::metrics::Metrics,
 }
 
 impl Ctx<'_> {

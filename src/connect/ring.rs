@@ -9,6 +9,7 @@ use super::line::at_counsellor_step;
 use super::{ConnectError, Ctx};
 use crate::call::{CallId, Caller};
 use crate::flow::{self, Action, Hook, Resume, Step, Turn};
+use crate::metrics::{CallOutcome, RingEnded};
 use crate::routing::CounsellorId;
 
 /// How a ring ended, as far as the provider tells.
@@ -39,21 +40,43 @@ pub async fn ring_ended(
         if let Err(e) = ctx.store.call_ended(call, ctx.now, routing.wrap_up).await {
             warn!(error = %e, "cannot record the end of the call");
         }
-        info!(outcome, counsellor = %counsellor, "call ended");
+        info!(call.ended = outcome, counsellor = %counsellor, "call ended");
         Ok::<_, ConnectError>(Turn {
             played: vec![(at.step.clone(), Action::Hangup)],
             pending: None,
         })
     };
+    let m = ctx.metrics;
     match result {
-        RingResult::Talked => over("connected").await,
-        RingResult::CallerGone => over("abandoned").await,
+        RingResult::Talked => {
+            RingEnded::Answered.emit(m);
+            over("connected").await
+        }
+        RingResult::CallerGone => {
+            RingEnded::CallerGone.emit(m);
+            let wait_s = at.progress.since.map(|s| ctx.now.timestamp() - s);
+            let lang = &at.lang;
+            CallOutcome::Abandoned {
+                lang,
+                wait_s,
+                ringing: true,
+            }
+            .emit(m, Some(call));
+            over("abandoned").await
+        }
         RingResult::NotAnswered { completed } => {
-            match ctx
+            let ring = ctx
                 .store
                 .ring_failed(call, counsellor, ctx.now, routing.max_no_answer)
-                .await
-            {
+                .await;
+            let answered = matches!(&ring, Ok(o) if !o.applied && completed);
+            match (answered, completed) {
+                (true, _) => RingEnded::Answered,
+                (false, true) => RingEnded::Declined,
+                (false, false) => RingEnded::NotAnswered,
+            }
+            .emit(m);
+            match ring {
                 // Not applied to a picked-up leg: the whisper recorded the
                 // key press, so they did talk.
                 Ok(o) if !o.applied && completed => return over("connected").await,
@@ -121,10 +144,19 @@ pub async fn whisper(
         }
         Some("1") => {
             // Bridge even if the store cannot record it: the caller is waiting.
-            if let Err(e) = ctx.store.answered(parent, counsellor, ctx.now).await {
-                warn!(error = %e, counsellor = %counsellor, "cannot record the answer; bridging anyway");
-            }
+            let first = match ctx.store.answered(parent, counsellor, ctx.now).await {
+                Ok(first) => first,
+                Err(e) => {
+                    warn!(error = %e, counsellor = %counsellor, "cannot record the answer; bridging anyway");
+                    true
+                }
+            };
             info!(counsellor = %counsellor, "counsellor took the call");
+            if first {
+                let wait_s = at.progress.since.map(|s| ctx.now.timestamp() - s);
+                let lang = &at.lang;
+                CallOutcome::Connected { lang, wait_s }.emit(ctx.metrics, Some(parent));
+            }
             Whispered::Bridge
         }
         Some(_) => Whispered::Decline,
@@ -135,8 +167,14 @@ pub async fn whisper(
 /// rang or start their wrap-up, and take it out of the line (counted as
 /// abandoned if it was waiting). Idempotent.
 pub async fn call_over(ctx: &Ctx<'_>, call: &CallId) -> Result<bool, ConnectError> {
-    Ok(ctx
+    // Read before the end removes it: a caller still in line hung up waiting.
+    let in_line = matches!(ctx.store.position(call, ctx.now).await, Ok(Some(_)));
+    let ended = ctx
         .store
         .call_ended(call, ctx.now, ctx.settings.routing.wrap_up)
-        .await?)
+        .await?;
+    if in_line && ended {
+        ctx.metrics.hung_up_in_line(call, ctx.now.timestamp());
+    }
+    Ok(ended)
 }

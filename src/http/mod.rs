@@ -43,12 +43,15 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(health::routes(app.clone()))
         .merge(recording::routes(app.clone()))
         .merge(api::routes(app.clone()))
-        .merge(page::routes(app.clone()));
+        .merge(page::routes(app.clone()))
+        .merge(crate::metrics::endpoint::routes(app.clone()));
     router = match audio {
         Some(dir) => router.nest_service("/audio", ServeDir::new(dir)),
         None => router.route("/audio/{file}", axum::routing::get(built_in_audio)),
     };
-    router.layer(
+    let metrics = app.metrics.clone();
+    let track = axum::middleware::from_fn_with_state(metrics, crate::metrics::endpoint::track);
+    router.layer(track).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

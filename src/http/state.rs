@@ -27,6 +27,8 @@ pub struct App {
     pub outbox: Arc<crate::outbox::Outbox>,
     /// Signed-in sessions of the counsellor page (in memory, see `page`).
     pub sessions: super::page::Sessions,
+    /// Every Prometheus series of this process (see `crate::metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl App {
@@ -40,8 +42,13 @@ impl App {
 
     pub fn with_store(settings: Settings, clock: Arc<dyn Clock>, store: Store) -> Arc<App> {
         let twilio_fallback = super::fallback::render_twilio(&settings, clock.now());
-        let outbox = Arc::new(crate::outbox::Outbox::new_or_spool(&settings));
+        let languages: Vec<String> = settings.flow.languages.keys().cloned().collect();
+        let metrics = Arc::new(crate::metrics::Metrics::new(&languages));
+        let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
+        outbox.sent = metrics.emails_sent();
+        let outbox = Arc::new(outbox);
         Arc::new(App {
+            metrics,
             outbox,
             settings,
             store,

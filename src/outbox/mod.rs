@@ -46,6 +46,8 @@ pub struct Outbox {
     pub mailer: Mailer,
     pub hotline: String,
     pub tz: Tz,
+    /// Deliveries by result, for `/metrics` (the app sets its registry's).
+    pub sent: crate::metrics::EmailsSent,
 }
 
 impl Outbox {
@@ -67,6 +69,7 @@ impl Outbox {
             email,
             hotline: settings.hotline.name.clone(),
             tz: settings.schedule.tz,
+            sent: Default::default(),
         })
     }
 
@@ -83,6 +86,7 @@ impl Outbox {
                 email,
                 hotline: settings.hotline.name.clone(),
                 tz: settings.schedule.tz,
+                sent: Default::default(),
             }
         })
     }

@@ -67,6 +67,12 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
     match result {
         Ok(sent) => {
             outbox.queue.done(&claimed).await?;
+            let result = if matches!(sent, Sent::Smtp) {
+                "delivered"
+            } else {
+                "spooled"
+            };
+            outbox.sent.count(result);
             match sent {
                 Sent::Smtp => {
                     info!(job = %key, attempts = job.attempts + 1, "voicemail email delivered")
@@ -86,10 +92,12 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
             let due = now + delay;
             if due > deadline {
                 outbox.queue.dead(&claimed, &job).await?;
+                outbox.sent.count("dead_letter");
                 warn!(job = %key, attempts = job.attempts, error = %e, "voicemail email undeliverable; moved to dead letters (lotse outbox list)");
                 Ok(Step::GaveUp)
             } else {
                 outbox.queue.later(&claimed, &job, due).await?;
+                outbox.sent.count("failed");
                 warn!(job = %key, attempts = job.attempts, retry_in_ms = delay.as_millis() as u64, error = %e, "voicemail email not delivered; will retry");
                 Ok(Step::Retrying)
             }

@@ -66,6 +66,7 @@ fn authentic(app: &App, uri: &OriginalUri, headers: &HeaderMap, form: &request::
     if !header.is_empty() && signature::verify(&twilio.tokens, &url, form.pairs(), header) {
         return true;
     }
+    app.metrics.signature_failed("twilio");
     warn!(
         signature.present = !header.is_empty(),
         "twilio webhook rejected: bad signature"
@@ -127,6 +128,7 @@ fn ctx(app: &App) -> Ctx<'_> {
         settings: &app.settings,
         store: &app.store,
         now: app.clock.now(),
+        metrics: &app.metrics,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::call::{CallId, Caller};
 use crate::connect::{self, ConnectError, RingResult, Whispered};
 use crate::flow::{Action, Resume};
 use crate::http::App;
+use crate::metrics::CallOutcome;
 use crate::providers::twilio::{request, CallStatus, Callback};
 use crate::routing::CounsellorId;
 
@@ -60,7 +61,11 @@ pub async fn dial(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) 
         .map_or(Caller::Withheld, Caller::from_network);
     let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
     let lang = at.lang.clone();
-    let fallback = || xml(app.fallback_for(&lang));
+    let fallback = || {
+        let (lang, error) = (lang.as_str(), None);
+        span.in_scope(|| CallOutcome::FallbackError { lang, error }.emit(&app.metrics, None));
+        xml(app.fallback_for(lang))
+    };
     let work = async {
         let turn = connect::ring_ended(
             &ctx(&app),
@@ -73,7 +78,7 @@ pub async fn dial(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) 
         .await?;
         Ok::<_, ConnectError>(turn.actions())
     };
-    within_budget(&app, span, fallback, work).await
+    within_budget(&app, span.clone(), fallback, work).await
 }
 
 pub async fn whisper(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {

@@ -12,6 +12,7 @@ use crate::call::CallEvent;
 use crate::connect::{self, phone_presence, ConnectError};
 use crate::flow::{self, Action, Pending, Resume};
 use crate::http::App;
+use crate::metrics::CallOutcome;
 use crate::providers::twilio::{request, Callback};
 
 pub async fn voice(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) -> Response {
@@ -24,8 +25,18 @@ pub async fn voice(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed)
         .clone()
         .unwrap_or_else(|| app.settings.flow.default_language.clone());
     let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
-    let fallback = || xml(app.fallback_for(&lang));
-    within_budget(&app, span, fallback, answer(&app, cb.clone(), &lang, event)).await
+    let fallback = || {
+        let (lang, error) = (lang.as_str(), None);
+        span.in_scope(|| CallOutcome::FallbackError { lang, error }.emit(&app.metrics, None));
+        xml(app.fallback_for(lang))
+    };
+    within_budget(
+        &app,
+        span.clone(),
+        fallback,
+        answer(&app, cb.clone(), &lang, event),
+    )
+    .await
 }
 
 /// Decide (the pure engine), do the store work a counsellor step needs,
@@ -40,6 +51,7 @@ async fn answer(
     let flow = &app.settings.flow;
     let ctx = ctx(app);
     let sit = ctx.situation(None);
+    let new_call = cb.step.is_none();
     let mut turn = match cb.step {
         None => {
             if let Some(c) = phone_presence::counsellor_calling(&ctx, &event.caller) {
@@ -69,6 +81,8 @@ async fn answer(
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");
+    app.metrics
+        .turn(&sit, lang, new_call, &event.call_id, &turn);
     crate::http::recording::keep_number_if_consented(app, &event, &turn).await;
     Ok(turn.actions())
 }

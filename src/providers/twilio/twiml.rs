@@ -205,8 +205,13 @@ fn write_action(w: &mut Writer<Vec<u8>>, action: &Action, links: &Links) -> io::
 /// goes to `/twilio/dial`; the counsellor's leg runs the whisper first.
 fn write_dial(w: &mut Writer<Vec<u8>>, dial: &Dial, links: &Links) -> io::Result<()> {
     let action = callback(links, "dial", &dial.then, Some(&dial.counsellor));
+    // The whisper keeps only when the caller started waiting: its key
+    // press is the moment they are connected (`lotse_call_wait_seconds`).
     let whisper = Resume {
-        progress: Default::default(),
+        progress: Progress {
+            since: dial.then.progress.since,
+            ..Default::default()
+        },
         hook: Hook::Whisper {
             counsellor: dial.counsellor.clone(),
             asked: false,

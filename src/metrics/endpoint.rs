@@ -1,0 +1,99 @@
+//! `GET /metrics`, on the main listener or on its own (`[metrics] listen`),
+//! optionally behind a bearer token (`[metrics] token_sha256`); and the
+//! middleware that counts and times every HTTP request by matched route.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio::net::TcpListener;
+
+use super::Metrics;
+use crate::http::App;
+
+/// The media type of Prometheus' text format.
+const TEXT_FORMAT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// `/metrics` for the main router, unless it has a listener of its own.
+pub fn routes(app: Arc<App>) -> Router {
+    match app.settings.metrics.listen {
+        Some(_) => Router::new(),
+        None => own_router(app),
+    }
+}
+
+fn own_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(app)
+}
+
+async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &app.settings.metrics.token_sha256 {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let hash: [u8; 32] = Sha256::digest(given.as_bytes()).into();
+        if given.is_empty() || !bool::from(hash.ct_eq(expected)) {
+            let challenge = [(header::WWW_AUTHENTICATE, "Bearer")];
+            return (StatusCode::UNAUTHORIZED, challenge, "token required\n").into_response();
+        }
+    }
+    let body = super::scrape::render(&app).await;
+    ([(header::CONTENT_TYPE, TEXT_FORMAT)], body).into_response()
+}
+
+/// Counts and times a request under its matched route (`/twilio/voice`,
+/// never the raw path with its query or ids); `unmatched` for 404s.
+pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let method = req.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    m.http_requests
+        .with_label_values(&[&route, &method, &status])
+        .inc();
+    m.http_duration
+        .with_label_values(&[&route])
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// The separate metrics listener, bound now so a wrong address fails at
+/// start; `None` when `/metrics` lives on the main listener.
+pub async fn bind_separately(app: &Arc<App>) -> std::io::Result<Option<(TcpListener, Router)>> {
+    let Some(addr) = app.settings.metrics.listen else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr).await?;
+    Ok(Some((listener, own_router(app.clone()))))
+}
+
+/// Serves a listener from [`bind_separately`] until the task is aborted.
+pub fn spawn_separately(bound: (TcpListener, Router)) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let (listener, router) = bound;
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "metrics listener failed");
+        }
+    });
+    (addr, task)
+}
