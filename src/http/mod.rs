@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use state::{situation, App};
@@ -58,7 +58,9 @@ pub fn router(app: Arc<App>) -> Router {
                 let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str());
                 let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
                 tracing::info_span!("http", http.route = route, http.method = %req.method(), request.id = id)
-            }).on_response(DefaultOnResponse::new().level(Level::INFO)))
+            }).on_response(DefaultOnResponse::new().level(Level::INFO))
+            // A 503 from /readyz while Redis is down is a state, not an error per probe.
+            .on_failure(DefaultOnFailure::new().level(Level::WARN)))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }
