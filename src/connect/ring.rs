@@ -69,7 +69,7 @@ pub async fn ring_ended(
                 .store
                 .ring_failed(call, counsellor, ctx.now, routing.max_no_answer)
                 .await;
-            let answered = matches!(&ring, Ok(o) if !o.applied && completed);
+            let answered = matches!(&ring, Ok(o) if o.took_call);
             match (answered, completed) {
                 (true, _) => RingEnded::Answered,
                 (false, true) => RingEnded::Declined,
@@ -77,9 +77,10 @@ pub async fn ring_ended(
             }
             .emit(m);
             match ring {
-                // Not applied to a picked-up leg: the whisper recorded the
-                // key press, so they did talk.
-                Ok(o) if !o.applied && completed => return over("connected").await,
+                // The whisper recorded this counsellor's key press: they
+                // talked. (Not "not applied": a counsellor who paused while
+                // ringing is not applied either, and their caller goes on.)
+                Ok(o) if o.took_call => return over("connected").await,
                 Ok(o) if o.auto_away => {
                     info!(counsellor = %counsellor, misses = o.consecutive_misses, "counsellor set away after missed calls");
                 }

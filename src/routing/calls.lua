@@ -87,23 +87,26 @@ end
 function ops.ring_failed(call, id, max_no_answer)
   local rec = rkey(call)
   local rung, answered, ended = unpack(redis.call('HMGET', rec, 'rung', 'answered', 'ended'))
+  -- Whether this counsellor took this call (the whisper's key press was
+  -- recorded): then a "not bridged" result is no miss, they talked.
+  local took = (answered == '1' and rung == id) and 1 or 0
   if rung == id and answered ~= '1' then
     redis.call('HSET', rec, 'rung', '')
     if ended ~= '1' then requeue(call, rec) end
   end
   local h = get(id)
-  if not h then return {0, 0, 0} end
-  if h.status ~= 'ringing' or h.call ~= call then return {0, num(h, 'misses'), 0} end
+  if not h then return {0, 0, 0, took} end
+  if h.status ~= 'ringing' or h.call ~= call then return {0, num(h, 'misses'), 0, took} end
   h.misses = num(h, 'misses') + 1
   local max = tonumber(max_no_answer)
   if max > 0 and h.misses >= max then
     h.lease = 0
     move(id, h, 'away', now)
     redis.call('HINCRBY', P .. 'stats', 'auto_away', 1)
-    return {1, h.misses, 1}
+    return {1, h.misses, 1, took}
   end
   free(id, h, now)
-  return {1, h.misses, 0}
+  return {1, h.misses, 0, took}
 end
 
 function ops.call_ended(call, wrap_ms)

@@ -168,13 +168,14 @@ impl RedisStore {
         max_no_answer: u32,
     ) -> Result<RingOutcome> {
         let max = max_no_answer.to_string();
-        let (applied, misses, auto): (bool, u32, bool) = self
+        let (applied, misses, auto, took): (bool, u32, bool, bool) = self
             .run("ring_failed", now, &[call.as_str(), id.as_str(), &max])
             .await?;
         Ok(RingOutcome {
             applied,
             consecutive_misses: misses,
             auto_away: auto,
+            took_call: took,
         })
     }
 

@@ -180,6 +180,10 @@ pub struct RingOutcome {
     pub consecutive_misses: u32,
     /// This miss reached `max_no_answer` and set the counsellor `away`.
     pub auto_away: bool,
+    /// This counsellor had taken this call (the whisper's key press was
+    /// recorded), so the ring was no miss: they talked. Only this tells a
+    /// finished conversation from a counsellor who paused while ringing.
+    pub took_call: bool,
 }
 
 /// Cheap counts for metrics: gauges "now" and monotonic counters.

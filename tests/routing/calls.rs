@@ -229,3 +229,49 @@ async fn a_caller_who_hangs_up_while_it_rings_is_not_put_through_to_anyone_else(
     assert_eq!(app.status("c1").await, Status::Available);
     assert_eq!(app.status("c2").await, Status::Available);
 }
+
+#[tokio::test]
+async fn a_counsellor_who_pauses_while_ringing_does_not_cost_the_caller_the_call() {
+    let redis = RedisServer::start();
+    let app = instance(&redis, OPEN).await;
+    app.set("c1", Presence::Available).await;
+    app.set("c2", Presence::Available).await;
+    let r = app.wants_counsellor("CApause").await;
+    let first = dialled(&r.body).expect("rings someone");
+    app.set(&first, Presence::Away).await;
+    // Their leg was picked up (a voicemail, or the whisper timed out): completed, not bridged.
+    let next = app
+        .ring_result("CApause", &r.body, "completed", false)
+        .await;
+    let second = dialled(&next.body).unwrap_or_else(|| panic!("the caller goes on: {}", next.body));
+    assert_ne!(second, first);
+    assert_eq!(app.status(&first).await, Status::Away);
+}
+
+#[tokio::test]
+async fn a_pressed_whisper_counts_as_talked_even_without_dial_bridged() {
+    let redis = RedisServer::start();
+    let app = instance(&redis, OPEN).await;
+    app.set("c1", Presence::Available).await;
+    app.set("c2", Presence::Available).await;
+    let r = app.wants_counsellor("CAtook").await;
+    let who = dialled(&r.body).unwrap();
+    let call = lotse::call::CallId::parse("CAtook").unwrap();
+    app.app
+        .store
+        .answered(&call, &id(&who), app.clock.now())
+        .await
+        .unwrap();
+    let params = pairs(&[
+        ("CallSid", "CAtook"),
+        ("CallStatus", "in-progress"),
+        ("DialCallStatus", "completed"),
+    ]);
+    let end = app.voice(&dial_action(&r.body), &params).await;
+    assert!(
+        end.body.contains("<Hangup/>") && dialled(&end.body).is_none(),
+        "{}",
+        end.body
+    );
+    assert_eq!(app.status(&who).await, Status::WrapUp);
+}

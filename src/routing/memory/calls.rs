@@ -115,6 +115,10 @@ impl MemoryStore {
         let (mut m, now) = self.at(now);
         let key = call.as_str();
         let mut requeue = None;
+        let took_call = m
+            .calls
+            .get(key)
+            .is_some_and(|rec| rec.answered && rec.rung.as_ref() == Some(id));
         if let Some(rec) = m.calls.get_mut(key) {
             if rec.rung.as_ref() == Some(id) && !rec.answered {
                 rec.rung = None;
@@ -127,7 +131,10 @@ impl MemoryStore {
             m.join(key, seq, pool, now);
         }
         let Some(c) = m.team.get_mut(id) else {
-            return Ok(RingOutcome::default());
+            return Ok(RingOutcome {
+                took_call,
+                ..RingOutcome::default()
+            });
         };
         if c.status != Status::Ringing || c.call.as_deref() != Some(key) {
             let misses = c.misses;
@@ -135,6 +142,7 @@ impl MemoryStore {
                 applied: false,
                 consecutive_misses: misses,
                 auto_away: false,
+                took_call,
             });
         }
         c.misses += 1;
@@ -147,6 +155,7 @@ impl MemoryStore {
                 applied: true,
                 consecutive_misses: misses,
                 auto_away: true,
+                took_call,
             });
         }
         m.free(id, now);
@@ -154,6 +163,7 @@ impl MemoryStore {
             applied: true,
             consecutive_misses: misses,
             auto_away: false,
+            took_call,
         })
     }
 
