@@ -76,7 +76,7 @@ pub fn routing(r: &RoutingSection, add: &mut Add<'_>) -> Routing {
         ("ring_timeout_s", r.ring_timeout_s, 5),
         ("max_attempts", r.max_attempts, 1),
         ("presence_ttl_s", r.presence_ttl_s, 10),
-        ("max_wait_s", r.max_wait_s, 0),
+        ("max_wait_s", r.max_wait_s, 1),
     ] {
         if value < min {
             add(&["routing", field], format!("must be at least {min}"));

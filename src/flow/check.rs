@@ -74,11 +74,12 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
                 if key.is_empty()
                     || !key
                         .chars()
-                        .all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+                        // `#` ends input on Twilio's Gather: it can never be chosen.
+                        .all(|c| c.is_ascii_digit() || c == '*')
                 {
                     add(
                         &["steps", name, "options", key],
-                        "a menu key is one or more of 0-9, * and #".into(),
+                        "a menu key is one or more of 0-9 and * (# ends input)".into(),
                     );
                 }
             }

@@ -20,7 +20,7 @@ pub enum RecordingState {
     Absent,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     /// The provider's recording id (Twilio `RecordingSid`): the same
     /// recording never becomes two jobs.
@@ -109,5 +109,23 @@ mod tests {
         assert_eq!(Job::from_json(&job.to_json()), Some(job.clone()));
         assert_eq!(job.key().as_str().len(), 12);
         assert!(!job.key().as_str().contains("0123456789"));
+        assert!(
+            !format!("{job:?}").contains("3023125777"),
+            "Debug hides the number"
+        );
+    }
+}
+
+/// Without the number, whatever a future log line does with `?job`.
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("recorded_at", &self.recorded_at)
+            .field("duration_s", &self.duration_s)
+            .field("state", &self.state)
+            .field("callback_requested", &self.callback_requested)
+            .field("number", &self.number.as_ref().map(|_| "<redacted>"))
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
     }
 }

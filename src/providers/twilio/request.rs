@@ -12,8 +12,17 @@ use crate::call::{CallEvent, CallId, Caller};
 
 /// A decoded `application/x-www-form-urlencoded` body, in order, repeats
 /// kept: the signature covers every pair exactly as sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Form(Vec<(String, String)>);
+
+/// Names only: the values include the caller's number (`From`, `Caller`).
+impl std::fmt::Debug for Form {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
 
 impl Form {
     /// Never fails: malformed percent-escapes decode lossily, as browsers do,
@@ -106,6 +115,16 @@ fn seconds(form: &Form, name: &'static str) -> Result<Option<u32>, BadRequest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_names_never_values() {
+        let form = Form::parse(b"From=%2B493023125777&CallSid=CA1");
+        let shown = format!("{form:?}");
+        assert!(
+            shown.contains("From") && !shown.contains("3023125777"),
+            "{shown}"
+        );
+    }
 
     const FIRST: &[u8] = b"AccountSid=AC0&CallSid=CA1234567890ABCDE&From=%2B493023125001\
         &To=%2B498003009944&CallStatus=ringing&Direction=inbound&FutureParam=x";
