@@ -142,7 +142,10 @@ async fn routed_call_and_phone_presence() {
         p.extend(digits.map(|d| ("Digits".to_owned(), d.to_owned())));
         p
     };
-    let ask = app.voice("/twilio/voice", &from_c5(None)).await;
+    let greeting = app.voice("/twilio/voice", &from_c5(None)).await;
+    let ask = app
+        .voice(&gather_action(&greeting.body), &from_c5(Some("*")))
+        .await;
     let menu = app
         .voice(&gather_action(&ask.body), &from_c5(Some("4711")))
         .await;

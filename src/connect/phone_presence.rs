@@ -1,9 +1,10 @@
 //! Presence by phone: a counsellor calls the hotline from their registered
-//! number and, after their PIN, gets a short menu (available, pause,
-//! offline) instead of the caller flow. The caller id only decides whether
-//! the PIN is asked for: it can be spoofed, so it never authenticates.
-//! Anyone else calling from that phone just waits (or gets a PIN wrong) and
-//! reaches the ordinary caller flow.
+//! number, presses the unannounced `*` in a menu, enters their PIN, and gets
+//! a short menu (available, pause, offline). Everyone who presses `*` hears
+//! the same PIN question, and a wrong PIN sounds the same as a number that
+//! is not registered: the hotline never tells a caller (or someone spoofing
+//! a caller id) whose phone is a counsellor's. The caller id alone never
+//! authenticates: both the registered number and the PIN must match.
 //!
 //! The menu speaks the flow's default language; its few sentences are the
 //! system's own, not the hotline's, so they live here, in German and English.
@@ -24,6 +25,9 @@ use crate::schedule::Decision;
 /// PIN attempts per call before the call goes on as an ordinary one.
 const MAX_TRIES: u32 = 3;
 
+/// The key that opens the PIN question in any menu without a `*` option.
+pub const KEY: &str = "*";
+
 /// The counsellor whose registered number is calling, if they have a PIN.
 pub fn counsellor_calling<'a>(ctx: &Ctx<'a>, caller: &Caller) -> Option<&'a Counsellor> {
     let Caller::Number(n) = caller else {
@@ -43,32 +47,35 @@ pub enum Next {
     CallerFlow,
 }
 
-pub fn ask_pin(ctx: &Ctx<'_>, c: &Counsellor, tries: u32) -> Vec<Action> {
+pub fn ask_pin(ctx: &Ctx<'_>, tries: u32) -> Vec<Action> {
     let text = if tries == 0 {
         t(ctx, PIN)
     } else {
         t(ctx, PIN_WRONG)
     };
-    vec![gather(ctx, c, "pin", tries, 8, text)]
+    vec![gather(ctx, "pin", tries, 8, text)]
 }
 
 /// `stage` is `pin` or `menu`; `digits` what was pressed (empty: nothing).
+/// The counsellor is found from the caller's number on every step, so the
+/// callback URL names nobody.
 pub async fn answer(
     ctx: &Ctx<'_>,
-    c: &Counsellor,
+    caller: &Caller,
     stage: &str,
     digits: &str,
     tries: u32,
 ) -> Result<Next, ConnectError> {
-    match stage {
-        "pin" if digits.is_empty() => Ok(Next::CallerFlow),
-        "pin" if pin_matches(c, digits) => menu(ctx, c).await,
-        "pin" if tries + 1 < MAX_TRIES => Ok(Next::Actions(ask_pin(ctx, c, tries + 1))),
-        "pin" => {
-            info!(counsellor = %c.id, "presence PIN wrong too often; ordinary call");
+    let counsellor = counsellor_calling(ctx, caller);
+    match (stage, counsellor) {
+        ("pin", _) if digits.is_empty() => Ok(Next::CallerFlow),
+        ("pin", Some(c)) if pin_matches(c, digits) => menu(ctx, c).await,
+        ("pin", _) if tries + 1 < MAX_TRIES => Ok(Next::Actions(ask_pin(ctx, tries + 1))),
+        ("pin", _) => {
+            info!("presence PIN wrong too often; ordinary call");
             Ok(Next::CallerFlow)
         }
-        "menu" => {
+        ("menu", Some(c)) => {
             let presence = match digits {
                 "1" => Presence::Available,
                 "2" => Presence::Away,
@@ -99,7 +106,7 @@ async fn menu(ctx: &Ctx<'_>, c: &Counsellor) -> Result<Next, ConnectError> {
         t(ctx, STATUS).replace("{status}", t(ctx, status_word(status))),
         t(ctx, MENU)
     );
-    Ok(Next::Actions(vec![gather(ctx, c, "menu", 0, 1, &text)]))
+    Ok(Next::Actions(vec![gather(ctx, "menu", 0, 1, &text)]))
 }
 
 /// "Available" set by phone has no page to renew it, so the lease lasts
@@ -127,14 +134,7 @@ fn pin_matches(c: &Counsellor, pin: &str) -> bool {
     bool::from(digest.as_slice().ct_eq(expected))
 }
 
-fn gather(
-    ctx: &Ctx<'_>,
-    c: &Counsellor,
-    stage: &str,
-    tries: u32,
-    max_digits: u8,
-    text: &str,
-) -> Action {
+fn gather(ctx: &Ctx<'_>, stage: &str, tries: u32, max_digits: u8, text: &str) -> Action {
     let then = Resume {
         step: stage.to_owned(),
         lang: ctx.settings.flow.default_language.clone(),
@@ -142,9 +142,7 @@ fn gather(
             rung: tries,
             ..Progress::default()
         },
-        hook: Hook::Presence {
-            counsellor: c.id.to_string(),
-        },
+        hook: Hook::Presence,
     };
     Action::Gather {
         prompts: vec![say(ctx, text)],

@@ -25,9 +25,10 @@ pub enum Hook {
     /// A counsellor's leg before it is bridged: the whisper, and (`asked`)
     /// the answer to its key-press question.
     Whisper { counsellor: String, asked: bool },
-    /// A counsellor calling in to set their presence by phone; `step` of
-    /// the resume is the menu's stage, `progress.rung` the PIN tries.
-    Presence { counsellor: String },
+    /// The presence-by-phone menu (after `*`); `step` of the resume is the
+    /// menu's stage, `progress.rung` the PIN tries. It names nobody: the
+    /// counsellor is found from the caller's number on every step.
+    Presence,
 }
 
 /// A caller's way to a counsellor so far. Carried in callback URLs, which

@@ -88,6 +88,20 @@ impl fmt::Display for JobKey {
     }
 }
 
+/// Without the number, whatever a future log line does with `?job`.
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("recorded_at", &self.recorded_at)
+            .field("duration_s", &self.duration_s)
+            .field("state", &self.state)
+            .field("callback_requested", &self.callback_requested)
+            .field("number", &self.number.as_ref().map(|_| "<redacted>"))
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,19 +127,5 @@ mod tests {
             !format!("{job:?}").contains("3023125777"),
             "Debug hides the number"
         );
-    }
-}
-
-/// Without the number, whatever a future log line does with `?job`.
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job")
-            .field("recorded_at", &self.recorded_at)
-            .field("duration_s", &self.duration_s)
-            .field("state", &self.state)
-            .field("callback_requested", &self.callback_requested)
-            .field("number", &self.number.as_ref().map(|_| "<redacted>"))
-            .field("attempts", &self.attempts)
-            .finish_non_exhaustive()
     }
 }

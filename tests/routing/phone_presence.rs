@@ -1,4 +1,5 @@
-//! Counsellors set their presence by calling the hotline and entering a PIN.
+//! Counsellors set their presence by phone: `*` in the menu, then a PIN,
+//! from their registered number.
 
 use crate::helpers::*;
 use crate::*;
@@ -6,38 +7,52 @@ use lotse::routing::Status;
 
 const C5_PHONE: &str = "+493023125105";
 
-fn from_c5(call: &str, digits: Option<&str>) -> Vec<(String, String)> {
-    let mut p = pairs(&[
-        ("CallSid", call),
-        ("From", C5_PHONE),
-        ("To", "+498003009944"),
-    ]);
+fn from(phone: &str, call: &str, digits: Option<&str>) -> Vec<(String, String)> {
+    let mut p = pairs(&[("CallSid", call), ("From", phone), ("To", "+498003009944")]);
     if let Some(d) = digits {
         p.push(("Digits".into(), d.into()));
     }
     p
 }
 
+/// Calls in and presses `*` in the menu: the PIN question.
+async fn star(app: &TestApp, phone: &str, call: &str) -> Reply {
+    let greeting = app.voice("/twilio/voice", &from(phone, call, None)).await;
+    assert!(
+        greeting.body.contains("kostenfrei und vertraulich"),
+        "everyone hears the greeting: {}",
+        greeting.body
+    );
+    assert!(
+        !greeting.body.contains("PIN"),
+        "a caller id alone reveals nothing: {}",
+        greeting.body
+    );
+    app.voice(
+        &gather_action(&greeting.body),
+        &from(phone, call, Some("*")),
+    )
+    .await
+}
+
 #[tokio::test]
-async fn a_counsellor_sets_available_by_phone_with_the_pin() {
+async fn a_counsellor_sets_available_by_phone_with_star_and_the_pin() {
     let redis = RedisServer::start();
     let app = instance(&redis, OPEN).await;
-    let ask = app.voice("/twilio/voice", &from_c5("CApin1", None)).await;
+    let ask = star(&app, C5_PHONE, "CApin1").await;
     assert!(ask.body.contains("PIN"), "{}", ask.body);
-    assert!(
-        !ask.body.contains("Guten Tag, hier ist"),
-        "no caller greeting: {}",
-        ask.body
-    );
 
     let wrong = app
-        .voice(&gather_action(&ask.body), &from_c5("CApin1", Some("1234")))
+        .voice(
+            &gather_action(&ask.body),
+            &from(C5_PHONE, "CApin1", Some("1234")),
+        )
         .await;
     assert!(wrong.body.contains("PIN stimmt nicht"), "{}", wrong.body);
     let menu = app
         .voice(
             &gather_action(&wrong.body),
-            &from_c5("CApin1", Some("4711")),
+            &from(C5_PHONE, "CApin1", Some("4711")),
         )
         .await;
     assert!(
@@ -47,7 +62,10 @@ async fn a_counsellor_sets_available_by_phone_with_the_pin() {
     );
 
     let done = app
-        .voice(&gather_action(&menu.body), &from_c5("CApin1", Some("1")))
+        .voice(
+            &gather_action(&menu.body),
+            &from(C5_PHONE, "CApin1", Some("1")),
+        )
         .await;
     assert!(
         done.body.contains("jetzt verfügbar") && done.body.contains("<Hangup/>"),
@@ -64,44 +82,56 @@ async fn a_counsellor_sets_available_by_phone_with_the_pin() {
 }
 
 #[tokio::test]
-async fn without_the_pin_a_call_from_that_phone_is_an_ordinary_call() {
+async fn no_pin_or_wrong_pins_lead_back_to_the_caller_flow() {
     let redis = RedisServer::start();
     let app = instance(&redis, OPEN).await;
-    let ask = app.voice("/twilio/voice", &from_c5("CApin2", None)).await;
+    let ask = star(&app, C5_PHONE, "CApin2").await;
     let waited = app
-        .voice(&gather_action(&ask.body), &from_c5("CApin2", Some("")))
+        .voice(
+            &gather_action(&ask.body),
+            &from(C5_PHONE, "CApin2", Some("")),
+        )
         .await;
+    let again = app.follow("CApin2", &waited.body).await;
     assert!(
-        waited.body.contains("kostenfrei und vertraulich"),
+        again.body.contains("kostenfrei und vertraulich"),
         "the caller flow: {}",
-        waited.body
+        again.body
     );
 
-    let mut reply = app.voice("/twilio/voice", &from_c5("CApin3", None)).await;
+    let mut reply = star(&app, C5_PHONE, "CApin3").await;
     for _ in 0..3 {
         reply = app
             .voice(
                 &gather_action(&reply.body),
-                &from_c5("CApin3", Some("0000")),
+                &from(C5_PHONE, "CApin3", Some("0000")),
             )
             .await;
     }
     assert!(
-        reply.body.contains("kostenfrei und vertraulich"),
-        "three wrong PINs: {}",
+        reply.body.contains("<Redirect"),
+        "three wrong PINs: back to the start: {}",
         reply.body
     );
     assert_eq!(app.status("c5").await, Status::Offline);
 }
 
 #[tokio::test]
-async fn the_pin_menu_is_only_for_registered_numbers() {
+async fn the_right_pin_from_another_number_sounds_like_a_wrong_one() {
     let redis = RedisServer::start();
     let app = instance(&redis, OPEN).await;
-    let r = app.voice("/twilio/voice", &incoming("CApin4")).await;
+    let ask = star(&app, CALLER, "CApin4").await;
     assert!(
-        r.body.contains("kostenfrei und vertraulich") && !r.body.contains("PIN"),
-        "{}",
-        r.body
+        ask.body.contains("PIN"),
+        "everyone pressing * hears the same question: {}",
+        ask.body
     );
+    let wrong = app
+        .voice(
+            &gather_action(&ask.body),
+            &from(CALLER, "CApin4", Some("4711")),
+        )
+        .await;
+    assert!(wrong.body.contains("PIN stimmt nicht"), "{}", wrong.body);
+    assert_eq!(app.status("c5").await, Status::Offline);
 }

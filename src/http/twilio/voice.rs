@@ -53,12 +53,11 @@ async fn answer(
     let sit = ctx.situation(None);
     let new_call = cb.step.is_none();
     let mut turn = match cb.step {
-        None => {
-            if let Some(c) = phone_presence::counsellor_calling(&ctx, &event.caller) {
-                info!(counsellor = %c.id, "a counsellor's number calls: asking for the PIN");
-                return Ok(phone_presence::ask_pin(&ctx, c, 0));
-            }
-            flow::start(flow, &sit, Some(lang))?
+        None => flow::start(flow, &sit, Some(lang))?,
+        // The unannounced `*` in a menu without a `*` option: the PIN
+        // question of presence by phone, the same for every caller.
+        Some(step) if presence_key(flow.steps.get(&step), event.digits.as_deref()) => {
+            return Ok(phone_presence::ask_pin(&ctx, 0));
         }
         Some(step) if flow.steps.contains_key(&step) => {
             let at = Resume {
@@ -115,14 +114,8 @@ pub async fn presence(State(app): State<Arc<App>>, Signed { form, cb, .. }: Sign
         Ok(event) => event,
         Err(e) => return bad_request(e),
     };
-    let counsellor = cb.counsellor.as_deref().and_then(|id| {
-        app.settings
-            .counsellors
-            .iter()
-            .find(|c| c.id.as_str() == id)
-    });
-    let (Some(c), Some(stage)) = (counsellor, cb.step.clone()) else {
-        return bad_request("presence callback without counsellor or stage");
+    let Some(stage) = cb.step.clone() else {
+        return bad_request("presence callback without stage");
     };
     let lang = app.settings.flow.default_language.clone();
     let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&event.call_id));
@@ -130,13 +123,23 @@ pub async fn presence(State(app): State<Arc<App>>, Signed { form, cb, .. }: Sign
     let work = async {
         let ctx = ctx(&app);
         let digits = event.digits.as_deref().unwrap_or("");
-        match phone_presence::answer(&ctx, c, &stage, digits, cb.progress.rung).await? {
-            phone_presence::Next::Actions(actions) => Ok(actions),
+        match phone_presence::answer(&ctx, &event.caller, &stage, digits, cb.progress.rung).await? {
+            phone_presence::Next::Actions(actions) => Ok::<_, ConnectError>(actions),
+            // Back to the start of the flow as a new webhook, so every
+            // step (a counsellor step too) runs as for any caller.
             phone_presence::Next::CallerFlow => {
-                let turn = flow::start(&app.settings.flow, &ctx.situation(None), Some(&lang))?;
-                Ok::<_, ConnectError>(turn.actions())
+                let start = Resume {
+                    step: app.settings.flow.start.clone(),
+                    lang: lang.clone(),
+                    ..Resume::default()
+                };
+                Ok(vec![Action::Redirect { then: start }])
             }
         }
     };
     within_budget(&app, span, fallback, work).await
+}
+
+fn presence_key(step: Option<&flow::Step>, digits: Option<&str>) -> bool {
+    matches!(step, Some(flow::Step::Menu { options, .. }) if digits == Some(phone_presence::KEY) && !options.contains_key(phone_presence::KEY))
 }

@@ -30,7 +30,7 @@ pub struct Links<'a> {
 pub fn link(links: &Links, resume: &Resume) -> String {
     match &resume.hook {
         Hook::Caller => callback(links, "voice", resume, None),
-        Hook::Presence { counsellor } => callback(links, "presence", resume, Some(counsellor)),
+        Hook::Presence => callback(links, "presence", resume, None),
         Hook::Whisper { counsellor, asked } => {
             let url = callback(links, "whisper", resume, Some(counsellor));
             if *asked {
