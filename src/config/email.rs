@@ -55,6 +55,16 @@ impl Default for EmailSection {
     }
 }
 
+/// `smtp://user:pass@host` without `tls=required`: STARTTLS is then only
+/// opportunistic, so the login could go out unencrypted.
+fn plain_with_password(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("smtp://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority.contains('@') && !url.contains("tls=required")
+}
+
 fn default_from() -> String {
     "hotline@localhost.localdomain".into()
 }
@@ -153,6 +163,12 @@ pub(super) fn build(
                 "must start with smtp:// or smtps:// (value not shown: it may hold a password)"
                     .into(),
             );
+        } else if plain_with_password(u) {
+            // A password (and the callers' numbers in the emails) in clear text.
+            add(
+                "smtp_url",
+                "credentials over plain smtp://: use smtps:// or add ?tls=required".into(),
+            );
         }
     }
     let template_text = match (source, &s.template) {
@@ -196,6 +212,16 @@ pub(super) fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_over_plain_smtp_is_refused() {
+        assert!(plain_with_password("smtp://user:pw@mail.example.org:587"));
+        assert!(!plain_with_password(
+            "smtp://user:pw@mail.example.org:587?tls=required"
+        ));
+        assert!(!plain_with_password("smtps://user:pw@mail.example.org:465"));
+        assert!(!plain_with_password("smtp://127.0.0.1:2525"));
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_maximum() {
