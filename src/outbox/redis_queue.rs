@@ -130,15 +130,7 @@ impl RedisQueue {
         };
         let Some(mut job) = field("job").and_then(|j| Job::from_json(j)) else {
             // Not ours to read: drop it rather than block the queue forever.
-            let _: () = redis::pipe()
-                .atomic()
-                .cmd("XACK")
-                .arg(STREAM)
-                .arg(GROUP)
-                .arg(id)
-                .cmd("XDEL")
-                .arg(STREAM)
-                .arg(id)
+            let _: () = retire(redis::pipe().atomic(), id)
                 .query_async(&mut c)
                 .await?;
             anyhow::bail!("dropped an unreadable outbox entry");
@@ -155,15 +147,7 @@ impl RedisQueue {
     pub async fn done(&self, claimed: &Claimed) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
-        let _: () = redis::pipe()
-            .atomic()
-            .cmd("XACK")
-            .arg(STREAM)
-            .arg(GROUP)
-            .arg(id)
-            .cmd("XDEL")
-            .arg(STREAM)
-            .arg(id)
+        let _: () = retire(redis::pipe().atomic(), id)
             .query_async(&mut c)
             .await?;
         Ok(())
@@ -177,36 +161,26 @@ impl RedisQueue {
     ) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
-        let _: () = redis::pipe()
-            .atomic()
-            .zadd(RETRY, job.to_json(), due.timestamp_millis())
-            .cmd("XACK")
-            .arg(STREAM)
-            .arg(GROUP)
-            .arg(id)
-            .cmd("XDEL")
-            .arg(STREAM)
-            .arg(id)
-            .query_async(&mut c)
-            .await?;
+        let _: () = retire(
+            redis::pipe()
+                .atomic()
+                .zadd(RETRY, job.to_json(), due.timestamp_millis()),
+            id,
+        )
+        .query_async(&mut c)
+        .await?;
         Ok(())
     }
 
     pub async fn dead(&self, claimed: &Claimed, job: &Job) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
-        let _: () = redis::pipe()
-            .atomic()
-            .hset(DEAD, &job.id, job.to_json())
-            .cmd("XACK")
-            .arg(STREAM)
-            .arg(GROUP)
-            .arg(id)
-            .cmd("XDEL")
-            .arg(STREAM)
-            .arg(id)
-            .query_async(&mut c)
-            .await?;
+        let _: () = retire(
+            redis::pipe().atomic().hset(DEAD, &job.id, job.to_json()),
+            id,
+        )
+        .query_async(&mut c)
+        .await?;
         Ok(())
     }
 
@@ -248,4 +222,17 @@ impl RedisQueue {
             dead,
         })
     }
+}
+
+/// Acknowledges a stream entry and deletes it, in the same atomic pipeline
+/// as whatever the caller queued first: a job leaves the stream exactly
+/// when it lands in its next place (done, retry set, dead letters).
+fn retire<'p>(pipe: &'p mut redis::Pipeline, id: &str) -> &'p mut redis::Pipeline {
+    pipe.cmd("XACK")
+        .arg(STREAM)
+        .arg(GROUP)
+        .arg(id)
+        .cmd("XDEL")
+        .arg(STREAM)
+        .arg(id)
 }
