@@ -8,6 +8,7 @@
 //! - [`outbox`]: voicemail emails: durable queue, SMTP sender with retries, templates.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
+//! - [`kv`]: small shared records beside routing: replay markers, counters, sessions, bans.
 //! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
 //! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`metrics`]: Prometheus series, call outcomes as events, `/metrics`.
@@ -20,6 +21,7 @@ pub mod config;
 pub mod connect;
 pub mod flow;
 pub mod http;
+pub mod kv;
 pub mod metrics;
 pub mod outbox;
 pub mod providers;

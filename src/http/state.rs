@@ -18,6 +18,9 @@ pub struct App {
     pub settings: Settings,
     /// Presence, claims and the waiting line: Redis, or in memory.
     pub store: Store,
+    /// Small shared records beside routing (replay markers, counters,
+    /// sessions, bans): in the same Redis as `store`, or in memory.
+    pub kv: crate::kv::Kv,
     pub clock: Arc<dyn Clock>,
     pub pseudonyms: Pseudonymizer,
     /// Fallback TwiML per language, rendered at start so that answering a
@@ -48,6 +51,7 @@ impl App {
         outbox.sent = metrics.emails_sent();
         let outbox = Arc::new(outbox);
         Arc::new(App {
+            kv: store.kv(),
             metrics,
             outbox,
             settings,

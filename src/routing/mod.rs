@@ -27,6 +27,7 @@ mod types;
 pub use error::StoreError;
 pub use keys::KeyPrefix;
 pub use memory::MemoryStore;
+pub(crate) use redis_conn::Conn;
 pub use redis_conn::RedisTimeouts;
 pub use redis_store::RedisStore;
 pub use roster::{keep_registered, register_all, Member};

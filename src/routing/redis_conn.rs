@@ -32,7 +32,7 @@ impl Default for RedisTimeouts {
 /// same for both: a cluster client routes it by `KEYS[1]`, whose hash tag
 /// puts every key of the hotline on that node.
 #[derive(Clone)]
-pub(super) enum Conn {
+pub(crate) enum Conn {
     Single(ConnectionManager),
     Cluster(ClusterConnection),
 }

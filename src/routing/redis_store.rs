@@ -62,6 +62,12 @@ impl RedisStore {
         }
     }
 
+    /// The small shared records (`crate::kv`) on the same connection and
+    /// under the same hotline prefix.
+    pub fn kv(&self) -> crate::kv::RedisKv {
+        crate::kv::RedisKv::new(self.conn.clone(), self.prefix.clone())
+    }
+
     /// See [`super::Store::with_line_stale_after`].
     pub fn with_line_stale_after(mut self, stale_after: Duration) -> Self {
         self.stale_after = ms(stale_after);

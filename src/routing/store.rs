@@ -55,6 +55,15 @@ impl Store {
         }
     }
 
+    /// The small shared records (`crate::kv`) that belong with this store:
+    /// in the same Redis under the same prefix, or a fresh memory twin.
+    pub fn kv(&self) -> crate::kv::Kv {
+        match self {
+            Store::Redis(s) => crate::kv::Kv::Redis(s.kv()),
+            Store::Memory(_) => crate::kv::Kv::Memory(crate::kv::MemoryKv::new()),
+        }
+    }
+
     /// For `/readyz`: can the store answer right now?
     pub async fn ping(&self) -> Result<()> {
         dispatch!(self.ping())
