@@ -69,7 +69,7 @@ fn simulate_open_monday_morning_and_presses() {
     assert_eq!(pressed, ["2", "9", "1"]);
     let said: String = v["steps"].to_string();
     assert!(
-        said.contains("Prävention") && said.contains("free of charge"),
+        said.contains("Prävention") && said.contains("free and confidential"),
         "{said}"
     );
     // 1 leads to the counsellor placeholder and its voicemail: with no key
@@ -82,7 +82,10 @@ fn simulate_open_monday_morning_and_presses() {
 fn simulate_in_english_and_human_readable() {
     let v = simulate("2026-12-24T10:00:00+01:00", &["--lang", "en"]);
     assert!(
-        v["twiml"].as_str().unwrap().contains("Monday, 28 December"),
+        v["twiml"]
+            .as_str()
+            .unwrap()
+            .contains("From Monday 28 December, you can reach us again"),
         "{}",
         v["twiml"]
     );
@@ -206,7 +209,7 @@ fn check_names_file_line_and_field() {
         "no_input = \"counsellor\"",
         "no_input = \"counsellr\"",
     );
-    edit(&flow, "en = \"Sorry, that key has no function.\"", "");
+    edit(&flow, "en = \"Sorry, that is not one of the options.\"", "");
     edit(
         &flow,
         "next = \"goodbye\"\n\n[steps.closed]",

@@ -51,6 +51,7 @@ async fn a_full_call_never_logs_the_callers_number() {
     app.voice("/twilio/voice", &incoming("CA4")).await;
 
     routed_call_and_phone_presence().await;
+    waiting_caller_leaves_a_message_instead().await;
 
     let text = captured_logs::captured_logs();
     assert!(
@@ -62,7 +63,9 @@ async fn a_full_call_never_logs_the_callers_number() {
         "{text}"
     );
     assert!(
-        text.contains("ringing a counsellor") && text.contains("presence set by phone"),
+        text.contains("ringing a counsellor")
+            && text.contains("presence set by phone")
+            && text.contains("left the line to leave a message"),
         "{text}"
     );
     let digits = CALLER.trim_start_matches('+');
@@ -153,4 +156,56 @@ async fn routed_call_and_phone_presence() {
         .voice(&gather_action(&menu.body), &from_c5(Some("1")))
         .await;
     assert!(done.body.contains("verfügbar"), "{}", done.body);
+}
+
+/// A caller waits in line, hears the offer after a minute and presses 2
+/// (issue 13): leaving the line logs nothing of them either.
+async fn waiting_caller_leaves_a_message_instead() {
+    use lotse::clock::Clock;
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
+    let app = spawn_with(
+        settings_from(Some(&config), TOKEN),
+        "2026-03-30T10:00:00+02:00",
+    )
+    .await;
+    let c1 = lotse::routing::CounsellorId::parse("c1").unwrap();
+    let ttl = app.app.settings.routing.presence_ttl;
+    let store = &app.app.store;
+    store
+        .set_status(
+            &c1,
+            lotse::routing::Presence::Available,
+            app.clock.now(),
+            ttl,
+        )
+        .await
+        .unwrap();
+    let call =
+        |sid: &str, digits: &str| pairs(&[("CallSid", sid), ("From", CALLER), ("Digits", digits)]);
+    let talking = "CA0000000000000000000000000privacy5";
+    app.voice("/twilio/voice?step=menu&lang=de", &call(talking, "1"))
+        .await;
+    let talking = lotse::call::CallId::parse(talking).unwrap();
+    store
+        .answered(&talking, &c1, app.clock.now())
+        .await
+        .unwrap();
+    let waiting = "CA0000000000000000000000000privacy6";
+    let joined = app
+        .voice("/twilio/voice?step=menu&lang=de", &call(waiting, "1"))
+        .await;
+    app.clock.set(instant("2026-03-30T10:01:05+02:00"));
+    let offered = app
+        .voice(&gather_action(&joined.body), &call(waiting, ""))
+        .await;
+    assert!(
+        offered.body.contains("drücken Sie die 2"),
+        "{}",
+        offered.body
+    );
+    let out = app
+        .voice(&gather_action(&offered.body), &call(waiting, "2"))
+        .await;
+    assert!(out.body.contains("step=voicemail"), "{}", out.body);
 }

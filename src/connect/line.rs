@@ -48,16 +48,15 @@ async fn connect_or_wait(
     at: &Resume,
 ) -> Result<Turn, ConnectError> {
     let flow = &ctx.settings.flow;
-    let Some(Step::Counsellor {
-        connecting_prompt,
-        retry_prompt,
-        hold_prompt,
-        position_prompt,
-        hold_music,
-        unavailable,
-        closed,
-        ..
-    }) = flow.steps.get(&at.step)
+    let Some(
+        step @ Step::Counsellor {
+            connecting_prompt,
+            retry_prompt,
+            unavailable,
+            closed,
+            ..
+        },
+    ) = flow.steps.get(&at.step)
     else {
         return Err(ConnectError::NotACounsellorStep(at.step.clone()));
     };
@@ -149,23 +148,7 @@ async fn connect_or_wait(
     };
     let since = progress.since.unwrap_or(now_s);
     ctx.metrics.waiting(call, &at.lang, since, now_s);
-    let mut actions = Vec::new();
-    if position != progress.told {
-        if progress.told == 0 {
-            actions.extend(play(ctx, Some(hold_prompt), &at.lang, None));
-        }
-        actions.extend(play(ctx, Some(position_prompt), &at.lang, Some(position)));
-        progress.told = position;
-    }
-    actions.push(Action::Play {
-        file: hold_music.clone(),
-    });
-    actions.push(Action::Redirect {
-        then: Resume {
-            progress,
-            ..at.clone()
-        },
-    });
+    let actions = super::company::hold_turn(ctx, step, at, progress, position, now_s - since);
     Ok(turn(&at.step, actions))
 }
 
@@ -226,7 +209,12 @@ fn caller_id(ctx: &Ctx<'_>, caller: &Caller) -> String {
     }
 }
 
-fn play(ctx: &Ctx<'_>, prompt: Option<&str>, lang: &str, position: Option<u32>) -> Vec<Action> {
+pub(super) fn play(
+    ctx: &Ctx<'_>,
+    prompt: Option<&str>,
+    lang: &str,
+    position: Option<u32>,
+) -> Vec<Action> {
     let flow = &ctx.settings.flow;
     match prompt.and_then(|p| flow.prompts.get(p)) {
         Some(p) => flow::play(flow, p, lang, &ctx.situation(position)),

@@ -6,16 +6,19 @@
 //! Every function takes the instant it acts for; nothing here reads the
 //! clock, the network (beyond the store) or HTTP.
 
+mod company;
 mod line;
 pub mod phone_presence;
 mod ring;
 
 use chrono::{DateTime, Utc};
 
+use crate::call::{CallId, Caller};
 use crate::config::Settings;
-use crate::flow::{self, FlowError, Resume, Situation, Turn};
+use crate::flow::{self, FlowError, Pending, Resume, Situation, Turn};
 use crate::routing::{Store, StoreError};
 
+pub use company::leave_line_for_message;
 pub use line::at_counsellor_step;
 pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 
@@ -49,6 +52,26 @@ impl Ctx<'_> {
         };
         flow::resume(&self.settings.flow, &self.situation(None), &at, None)
     }
+}
+
+/// Does the store work the pure engine left pending in `turn` (connect at
+/// a counsellor step, or leave the line for a message) and appends what
+/// the caller hears next.
+pub async fn finish_turn(
+    ctx: &Ctx<'_>,
+    call: &CallId,
+    caller: &Caller,
+    turn: &mut Turn,
+) -> Result<(), ConnectError> {
+    match turn.pending.take() {
+        Some(Pending::Connect(at)) => {
+            let more = at_counsellor_step(ctx, call, caller, &at).await?;
+            turn.played.extend(more.played);
+        }
+        Some(Pending::LeaveLine(at)) => leave_line_for_message(ctx, call, &at).await,
+        None => {}
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -43,6 +43,10 @@ pub struct Progress {
     pub told: u32,
     /// Counsellors rung so far for this call (`routing.max_attempts`).
     pub rung: u32,
+    /// The last slot of company the waiting caller heard: slot `n` falls
+    /// `n × reassure_every_s` into the wait (0: none yet). From slot 1 on,
+    /// the message offer has been made.
+    pub company: u32,
 }
 
 /// Ringing a counsellor. The counsellor first hears a whisper and must press

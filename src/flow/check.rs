@@ -36,6 +36,15 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
             ),
         );
     }
+    for (code, language) in &flow.languages {
+        if let Some(message) = language
+            .voice
+            .as_deref()
+            .and_then(|v| super::voice::mismatch(v, &language.tts))
+        {
+            add(&["languages", code, "voice"], message);
+        }
+    }
     if !flow.steps.contains_key(&flow.start) {
         add(&["start"], format!("unknown step {:?}", flow.start));
     }
@@ -134,7 +143,10 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
             }
         }
     }
-    for (path, message) in super::voicemail::check(flow) {
+    let step_checks = super::voicemail::check(flow)
+        .into_iter()
+        .chain(super::waiting::check(flow));
+    for (path, message) in step_checks {
         let path: Vec<&str> = path.iter().map(String::as_str).collect();
         add(&path, message);
     }

@@ -27,6 +27,10 @@ pub struct Turn {
 pub enum Pending {
     /// Connect the caller with a counsellor at this `counsellor` step.
     Connect(Resume),
+    /// The caller waiting at this `counsellor` step chose to leave a
+    /// message instead: their place in line is given up (the turn already
+    /// holds the voicemail step's consent question).
+    LeaveLine(Resume),
 }
 
 impl Turn {
@@ -102,6 +106,13 @@ pub fn resume(
             turn.push(&at.step, actions);
             return Ok(turn);
         }
+        Step::Counsellor { .. } => match super::waiting::chosen_message(step, at, digits) {
+            Some(voicemail) => {
+                turn.pending = Some(Pending::LeaveLine(at.clone()));
+                voicemail
+            }
+            None => at.step.as_str(),
+        },
         _ => at.step.as_str(),
     };
     walk(flow, sit, next, &at.lang, at.progress, &mut turn)?;

@@ -79,6 +79,21 @@ pub enum Step {
         whisper_prompt: String,
         /// Recording played while waiting (in `call-flows/audio/`).
         hold_music: String,
+        /// A short, calm sentence said every `reassure_every_s` of the wait,
+        /// alternating with the position (see `crate::connect` company).
+        #[serde(default)]
+        reassure_prompt: Option<String>,
+        #[serde(default = "default_reassure_every")]
+        reassure_every_s: u32,
+        /// The voicemail step a waiting caller may choose instead, by
+        /// pressing `message_key` once `message_prompt` has offered it (with
+        /// the first reassurance). The place in line is kept until they press.
+        #[serde(default)]
+        message_step: Option<String>,
+        #[serde(default)]
+        message_prompt: Option<String>,
+        #[serde(default = "default_message_key")]
+        message_key: String,
         /// Where the call goes when nobody can take it: nobody on duty, the
         /// wait or the attempts ran out, or the store failed.
         unavailable: String,
@@ -112,6 +127,16 @@ fn default_menu_timeout() -> u32 {
     6
 }
 
+/// Crisis lines speak to a waiting caller about once a minute.
+fn default_reassure_every() -> u32 {
+    60
+}
+
+/// Not 1: the voicemail step's consent question that follows uses 1.
+fn default_message_key() -> String {
+    "2".into()
+}
+
 impl Step {
     /// Steps this one can lead to, with the field naming each.
     pub fn targets(&self) -> Vec<(&'static str, &str)> {
@@ -138,8 +163,13 @@ impl Step {
             Step::Counsellor {
                 unavailable,
                 closed,
+                message_step,
                 ..
-            } => vec![("unavailable", unavailable), ("closed", closed)],
+            } => {
+                let mut t = vec![("unavailable", unavailable.as_str()), ("closed", closed)];
+                t.extend(message_step.as_deref().map(|m| ("message_step", m)));
+                t
+            }
             Step::Hangup { .. } => vec![],
             Step::Voicemail { next, .. } => vec![("next", next)],
         }
@@ -169,8 +199,15 @@ impl Step {
                 hold_prompt,
                 position_prompt,
                 whisper_prompt,
+                reassure_prompt,
+                message_prompt,
                 ..
             } => {
+                let optional = [
+                    ("connecting_prompt", connecting_prompt),
+                    ("reassure_prompt", reassure_prompt),
+                    ("message_prompt", message_prompt),
+                ];
                 let mut p = vec![
                     ("retry_prompt", retry_prompt.as_str()),
                     ("hold_prompt", hold_prompt.as_str()),
@@ -178,9 +215,9 @@ impl Step {
                     ("whisper_prompt", whisper_prompt.as_str()),
                 ];
                 p.extend(
-                    connecting_prompt
-                        .as_deref()
-                        .map(|c| ("connecting_prompt", c)),
+                    optional
+                        .into_iter()
+                        .filter_map(|(field, name)| Some((field, name.as_deref()?))),
                 );
                 p
             }

@@ -9,7 +9,9 @@ mod engine;
 mod file;
 mod load;
 mod prompt;
+mod voice;
 mod voicemail;
+mod waiting;
 
 pub use action::{Action, Dial, Hook, Progress, Resume, Speech};
 pub use audio::{built_in_audio, BUILT_IN_AUDIO};

@@ -2,6 +2,7 @@
 //! else its text with placeholders filled in for this call and this moment.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use super::action::{Action, Speech};
 use super::file::{Flow, Prompt};
@@ -11,9 +12,11 @@ pub const PLACEHOLDERS: &[&str] = &[
     "hotline",
     "email",
     "hours",
+    "opening",
     "next_open",
     "holiday",
     "position",
+    "greeting",
 ];
 /// The fallback prompt runs when something failed; these need nothing but
 /// the configuration, so the fallback can be rendered once at start.
@@ -74,7 +77,15 @@ fn value(name: &str, lang: &str, sit: &Situation<'_>) -> String {
         "position" => sit.position.map(|p| p.to_string()).unwrap_or_default(),
         "email" => spell_email(sit.email, lang),
         "hours" => speech::hours_sentence(&sit.schedule.week, lang).unwrap_or_default(),
-        "next_open" => next_open(lang, sit).unwrap_or_default(),
+        "next_open" => delayed_opening(sit)
+            .and_then(|next| speech::next_open_sentence(next, lang))
+            .unwrap_or_default(),
+        "opening" => speech::opening_sentence(&sit.schedule.week, delayed_opening(sit), lang)
+            .unwrap_or_default(),
+        "greeting" => {
+            let local = sit.now.with_timezone(&sit.schedule.tz);
+            speech::greeting(local, lang).unwrap_or_default().to_owned()
+        }
         "holiday" => match sit.schedule.decide(sit.now) {
             Decision::Closed {
                 reason: ClosedReason::Holiday(h),
@@ -86,10 +97,10 @@ fn value(name: &str, lang: &str, sit: &Situation<'_>) -> String {
     }
 }
 
-/// Said only when a holiday or closure moves the next opening past what the
+/// The next opening, when a holiday or closure moves it past what the
 /// weekly hours promise: "after hours on a Friday" needs no date, the days
 /// around Christmas do.
-fn next_open(lang: &str, sit: &Situation<'_>) -> Option<String> {
+fn delayed_opening(sit: &Situation<'_>) -> Option<DateTime<Tz>> {
     let Decision::Closed {
         next_open: Some(next),
         ..
@@ -97,10 +108,7 @@ fn next_open(lang: &str, sit: &Situation<'_>) -> Option<String> {
     else {
         return None;
     };
-    if sit.schedule.next_open_by_week(sit.now) == Some(next) {
-        return None;
-    }
-    speech::next_open_sentence(next, lang)
+    (sit.schedule.next_open_by_week(sit.now) != Some(next)).then_some(next)
 }
 
 /// `info@starkestelle.de` → "info ät starkestelle Punkt D E": TTS engines

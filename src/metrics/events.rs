@@ -28,6 +28,8 @@ pub enum NoCounsellorReason {
     ClosedWhileWaiting,
     /// The call's language has no pool of counsellors.
     NoPool,
+    /// The caller left the line to leave a message instead.
+    ChoseMessage { wait_s: Option<i64> },
 }
 
 /// What happened to a call, at the moment it is decided.
@@ -172,6 +174,12 @@ fn no_counsellor_log(reason: NoCounsellorReason) {
                 "call goes to the off-hours message"
             )
         }
+        NoCounsellorReason::ChoseMessage { wait_s } => info!(
+            outcome,
+            reason = "chose_message",
+            wait_s,
+            "caller left the line to leave a message"
+        ),
         NoCounsellorReason::NoPool => info!(
             outcome,
             reason = "no_pool",

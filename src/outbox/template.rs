@@ -83,6 +83,20 @@ mod tests {
         assert!(body.contains("Rufnummer: <number>"), "{body}");
     }
 
+    /// The hotline's name is a proper noun German cannot decline ("der
+    /// starke Stelle" would be wrong): the template quotes it after a noun.
+    #[test]
+    fn built_in_template_never_declines_the_name() {
+        let t = Template::parse(crate::config::BUILT_IN_TEMPLATE).unwrap();
+        let (subject, body) = t.render(|n| match n {
+            "hotline" => "starke Stelle".into(),
+            other => format!("<{other}>"),
+        });
+        assert!(body.contains("der Hotline „starke Stelle“"), "{body}");
+        assert!(subject.contains("Hotline „starke Stelle“"), "{subject}");
+        assert!(!body.contains("der starke"), "{body}");
+    }
+
     #[test]
     fn mistakes_are_refused() {
         assert!(Template::parse("no subject\n\nbody").is_err());

@@ -111,8 +111,9 @@ async fn closure_day_plays_the_off_hours_message_and_hangs_up() {
         r.body
     );
     assert!(
-        r.body.contains("Montag, dem 28. Dezember, um 9 Uhr"),
-        "{}",
+        r.body
+            .contains("Ab Montag, dem 28. Dezember, erreichen Sie uns wieder montags"),
+        "one sentence for the next opening: {}",
         r.body
     );
     assert!(
@@ -120,7 +121,20 @@ async fn closure_day_plays_the_off_hours_message_and_hangs_up() {
         "{}",
         r.body
     );
-    assert!(r.body.contains("110"), "{}", r.body);
+    // Who we are, closed, 110, when we are back, how to write (issue 13).
+    let at = |s: &str| {
+        r.body
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} in {}", r.body))
+    };
+    assert!(at("starke Stelle") < at("nicht besetzt"), "{}", r.body);
+    assert!(at("nicht besetzt") < at("110"), "{}", r.body);
+    assert!(
+        at("110") < at("Ab Montag") && at("Ab Montag") < at("E-Mail"),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body.matches("für Sie da").count(), 0, "{}", r.body);
     // Then the offer to leave a message (issue 4), not a hang-up.
     assert!(
         r.body.trim_end().ends_with("</Gather></Response>"),
@@ -165,7 +179,7 @@ async fn menu_info_returns_to_the_menu_and_9_switches_to_english() {
         english.body
     );
     assert!(
-        english.body.contains("free of charge and confidential"),
+        english.body.contains("free and confidential"),
         "{}",
         english.body
     );

@@ -44,14 +44,23 @@ fn call_params(sid: &str) -> Vec<(&str, &str)> {
     ]
 }
 
-/// The path and query of the first `<Gather action="…">`.
-fn gather_action(twiml: &str) -> String {
-    let start = twiml.find("action=\"").expect("a Gather") + "action=\"".len();
+/// The path and query of the first `name="…"` URL after `<element`.
+fn url_of(twiml: &str, element: &str, name: &str) -> String {
+    let from = twiml
+        .find(element)
+        .unwrap_or_else(|| panic!("no {element} in {twiml}"));
+    let key = format!("{name}=\"");
+    let start = from + twiml[from..].find(&key).expect("the attribute") + key.len();
     let url = &twiml[start..start + twiml[start..].find('"').unwrap()];
     let url = url.replace("&amp;", "&");
     url.strip_prefix(PUBLIC_URL)
         .expect("on the public URL")
         .to_owned()
+}
+
+/// The path and query of the first `<Gather action="…">`.
+fn gather_action(twiml: &str) -> String {
+    url_of(twiml, "<Gather", "action")
 }
 
 /// Ids of the counsellors ringing now.
@@ -78,7 +87,31 @@ pub async fn incoming_call_pressing_1(w: &World, sid: &str) -> Vec<String> {
     answer.push(("Digits", "1"));
     let (status, twiml) = signed_post(w, &gather_action(&twiml), &answer).await;
     assert_eq!(status, 200, "{twiml}");
+    w.dials.lock().unwrap().insert(sid.to_owned(), twiml);
     ringing(w).await
+}
+
+/// The counsellor rung for `sid` picks up, hears the whisper and presses 1:
+/// Twilio's requests on the counsellor's leg.
+pub async fn counsellor_presses_1(w: &World, sid: &str) {
+    let dial = w
+        .dials
+        .lock()
+        .unwrap()
+        .get(sid)
+        .cloned()
+        .expect("rung before");
+    let leg = [
+        ("CallSid", "CA00000000000000000000000000000099"),
+        ("ParentCallSid", sid),
+        ("CallStatus", "in-progress"),
+    ];
+    let (status, ask) = signed_post(w, &url_of(&dial, "<Number", "url"), &leg).await;
+    assert_eq!(status, 200, "{ask}");
+    let mut pressed = leg.to_vec();
+    pressed.push(("Digits", "1"));
+    let (status, body) = signed_post(w, &gather_action(&ask), &pressed).await;
+    assert_eq!(status, 200, "{body}");
 }
 
 /// The caller hangs up before anyone answers: Twilio's status callback

@@ -16,6 +16,11 @@ async fn ring(State(w): State<Arc<World>>, Path(sid): Path<String>) -> Json<Valu
     Json(json!({ "ringing": calls::incoming_call_pressing_1(&w, &sid).await }))
 }
 
+async fn answer(State(w): State<Arc<World>>, Path(sid): Path<String>) -> Json<Value> {
+    calls::counsellor_presses_1(&w, &sid).await;
+    Json(json!({}))
+}
+
 async fn hang_up(State(w): State<Arc<World>>, Path(sid): Path<String>) -> Json<Value> {
     calls::caller_hangs_up(&w, &sid).await;
     Json(json!({}))
@@ -34,6 +39,7 @@ async fn advance(State(w): State<Arc<World>>, Path(seconds): Path<i64>) -> Json<
 pub async fn serve(world: Arc<World>) -> SocketAddr {
     let router = Router::new()
         .route("/ring/{sid}", post(ring))
+        .route("/answer/{sid}", post(answer))
         .route("/hangup/{sid}", post(hang_up))
         .route("/ringing", get(ringing))
         .route("/advance/{seconds}", post(advance))

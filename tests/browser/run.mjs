@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { buttonNames, countOnScreen, focusRingsContrast } from "./checks.mjs";
 
 const env = process.env;
 for (const name of ["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS", "TTL_S"]) {
@@ -57,6 +58,10 @@ async function signIn(page, token) {
 const showsStatus = (page, status, timeout = LIVE_MS) =>
   page.locator(`#status[data-status="${status}"]`).waitFor({ timeout });
 
+/// A phone-size picture of what the screen shows now (no scrolling), for
+/// docs/page/ (README "The counsellor page").
+const shot = (page, name) => page.screenshot({ path: join(env.ARTIFACTS, `page-${name}.png`) });
+
 let step = 0;
 async function test(name, body) {
   step += 1;
@@ -72,11 +77,16 @@ async function test(name, body) {
 
 let anna;
 
-await test("wrong token → a clear message, no session", async () => {
+await test("wrong token → a clear message, no session, the typed key kept", async () => {
   const { context, page } = await open();
+  await shot(page, "signin");
+  const rings = await focusRingsContrast(page);
+  assert.ok(rings.includes("lang") && rings.includes("token"), `${rings}`);
   await signIn(page, "not-a-valid-token");
   const error = page.locator("#signin-error");
   await error.filter({ hasText: "nicht gültig" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await page.locator("#token").inputValue(), "not-a-valid-token", "a wrong key does not clear the field");
+  await shot(page, "signin-wrong-key");
   assert.equal(await page.locator("#counsellor").isVisible(), false);
   assert.deepEqual(await context.cookies(), []);
   const session = await page.evaluate(async () => (await fetch("/session")).status);
@@ -91,6 +101,8 @@ await test("sign in, tap available → the page shows available and /api/v1/me a
   await signIn(page, env.ANNA_TOKEN);
   await page.getByRole("heading", { name: "Hallo Anna" }).waitFor({ timeout: LIVE_MS });
   await showsStatus(page, "offline");
+  await countOnScreen(page);
+  await shot(page, "offline");
   assert.ok(!page.url().includes(env.ANNA_TOKEN), "token never in the URL");
   const [cookie] = await context.cookies();
   assert.equal(cookie.httpOnly, true);
@@ -104,6 +116,15 @@ await test("sign in, tap available → the page shows available and /api/v1/me a
   await page.locator("#hotline-open").filter({ hasText: "geöffnet" }).waitFor({ timeout: LIVE_MS });
   await page.locator("#hotline-waiting").filter({ hasText: "Beratende: 1" }).waitFor({ timeout: LIVE_MS });
   await page.screenshot({ path: join(env.ARTIFACTS, "counsellor-page.png"), fullPage: true });
+  await countOnScreen(page);
+  await shot(page, "available");
+  const names = await buttonNames(page);
+  for (const name of ["Verfügbar", "Pause", "Offline", "Abmelden", "English"]) {
+    assert.ok(names.includes(name), `a button named exactly ${name}: ${names}`);
+  }
+  assert.ok(!names.some((n) => n.includes("✓")), `no check mark in a name: ${names}`);
+  assert.equal(await page.getByRole("button", { name: "Verfügbar", exact: true }).getAttribute("aria-pressed"), "true");
+  await focusRingsContrast(page);
   // English, and back.
   await page.getByRole("button", { name: "English" }).click();
   assert.equal(await page.locator("#status-text").textContent(), "Available");
@@ -127,7 +148,39 @@ await test("a signed incoming call that presses 1 rings this counsellor → ring
   assert.deepEqual(rung.ringing, ["anna"]);
   await showsStatus(page, "ringing");
   assert.equal(await page.locator("#status-text").textContent(), "Es klingelt");
+  const hint = await page.locator("#status-hint").textContent();
+  assert.equal(hint, "Ihr Telefon klingelt – nehmen Sie ab und drücken Sie die 1.");
+  await countOnScreen(page);
+  await shot(page, "ringing");
+});
+
+await test("the counsellor takes the call, a second caller waits → in call, the count shows 1 on screen", async () => {
+  const { page } = anna;
+  await control("/answer/CA00000000000000000000000000000001");
+  await showsStatus(page, "in_call");
+  assert.equal(await page.locator("#status-hint").textContent(), "", "the instruction only while ringing");
+  const second = await control("/ring/CA00000000000000000000000000000003");
+  assert.deepEqual(second.ringing, []);
+  await page.locator("#hotline-waiting").filter({ hasText: "Warteschleife: 1" }).waitFor({ timeout: LIVE_MS });
+  await countOnScreen(page);
+  await shot(page, "in-call");
   await control("/hangup/CA00000000000000000000000000000001");
+  await showsStatus(page, "wrap_up");
+  await countOnScreen(page);
+  await shot(page, "wrap-up");
+  await control("/hangup/CA00000000000000000000000000000003");
+  await showsStatus(page, "available", 8000); // wrap-up is 5 s in this world
+});
+
+await test("pause → away, the button named plainly", async () => {
+  const { page } = anna;
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await showsStatus(page, "away");
+  assert.equal(await page.getByRole("button", { name: "Pause", exact: true }).getAttribute("aria-pressed"), "true");
+  assert.ok((await buttonNames(page)).includes("Pause"));
+  await countOnScreen(page);
+  await shot(page, "away");
+  await page.getByRole("button", { name: "Verfügbar", exact: true }).click();
   await showsStatus(page, "available");
 });
 
@@ -141,11 +194,40 @@ await test("the operator sets a counsellor offline → that counsellor's page sh
   await showsStatus(anna.page, "offline");
   await row.and(op.page.locator('[data-status="offline"]')).waitFor({ timeout: LIVE_MS });
   await op.page.screenshot({ path: join(env.ARTIFACTS, "operator-page.png") });
+  const phone = await open();
+  await signIn(phone.page, env.OPERATOR_TOKEN);
+  await phone.page.locator('#team li[data-id="anna"]').waitFor({ timeout: LIVE_MS });
+  await countOnScreen(phone.page, "op-waiting");
+  await shot(phone.page, "operator");
+  await phone.context.close();
   await op.page.getByRole("button", { name: "Abmelden" }).click();
   await op.page.locator("#signin").waitFor({ timeout: LIVE_MS });
   const session = await op.page.evaluate(async () => (await fetch("/session")).status);
   assert.equal(session, 401, "signed out for real");
   await op.context.close();
+});
+
+await test("signing out says so calmly, not as an error", async () => {
+  const { context, page } = await open();
+  await signIn(page, env.BEN_TOKEN);
+  await page.getByRole("heading", { name: "Hallo Ben" }).waitFor({ timeout: LIVE_MS });
+  await page.getByRole("button", { name: "Abmelden" }).click();
+  const note = page.locator("#signin-note");
+  await note.filter({ hasText: "Sie sind abgemeldet." }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await page.locator("#signin-error").textContent(), "");
+  assert.equal(await note.getAttribute("role"), "status");
+  const colour = await note.evaluate((el) => getComputedStyle(el).color);
+  const red = await page.evaluate(() => {
+    const probe = document.createElement("p");
+    probe.className = "error";
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  assert.notEqual(colour, red, "the note is not styled as an error");
+  await shot(page, "signed-out");
+  await context.close();
 });
 
 await test("close the page → after the lease TTL the counsellor is no longer rung", async () => {

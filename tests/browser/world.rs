@@ -41,6 +41,9 @@ impl Clock for ShiftClock {
 
 pub struct World {
     pub app: Arc<App>,
+    /// The `<Dial>` each call's ring answered with, by call id: what the
+    /// counsellor's leg needs to pick up.
+    pub dials: std::sync::Mutex<std::collections::HashMap<String, String>>,
     pub clock: Arc<ShiftClock>,
     pub addr: SocketAddr,
     pub http: reqwest::Client,
@@ -133,6 +136,7 @@ impl World {
         tokio::spawn(server.run(std::future::pending()));
         World {
             app,
+            dials: Default::default(),
             clock,
             addr,
             http: reqwest::Client::new(),

@@ -9,6 +9,7 @@ mod helpers;
 mod redis_server;
 
 mod calls;
+mod company;
 mod faults;
 mod line;
 mod phone_presence;

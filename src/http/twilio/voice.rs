@@ -10,7 +10,7 @@ use tracing::{info, warn};
 use super::{bad_request, ctx, within_budget, xml, Signed};
 use crate::call::CallEvent;
 use crate::connect::{self, phone_presence, ConnectError};
-use crate::flow::{self, Action, Pending, Resume};
+use crate::flow::{self, Action, Resume};
 use crate::http::App;
 use crate::metrics::CallOutcome;
 use crate::providers::twilio::{request, Callback};
@@ -73,10 +73,7 @@ async fn answer(
             flow::start(flow, &sit, Some(lang))?
         }
     };
-    if let Some(Pending::Connect(at)) = turn.pending.take() {
-        let more = connect::at_counsellor_step(&ctx, &event.call_id, &event.caller, &at).await?;
-        turn.played.extend(more.played);
-    }
+    connect::finish_turn(&ctx, &event.call_id, &event.caller, &mut turn).await?;
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");

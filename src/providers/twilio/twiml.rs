@@ -56,6 +56,9 @@ fn callback(links: &Links, route: &str, resume: &Resume, counsellor: Option<&str
     if p.rung > 0 {
         q.append_pair("rung", &p.rung.to_string());
     }
+    if p.company > 0 {
+        q.append_pair("heard", &p.company.to_string());
+    }
     if let Some(c) = counsellor {
         q.append_pair("c", c);
     }
@@ -86,6 +89,7 @@ pub fn parse_callback(query: &str) -> Callback {
             "since" => cb.progress.since = v.parse().ok(),
             "told" => cb.progress.told = v.parse().unwrap_or(0),
             "rung" => cb.progress.rung = v.parse().unwrap_or(0),
+            "heard" => cb.progress.company = v.parse().unwrap_or(0),
             "c" => cb.counsellor = Some(v.into_owned()),
             "asked" => cb.asked = v == "1",
             _ => {}

@@ -110,6 +110,29 @@ fn redirect_and_link_encoding() {
     assert_eq!(parsed_values(&xml), ["POST", url]);
 }
 
+/// What a waiting caller has heard travels in the callback URL and comes
+/// back unchanged, so any instance continues their company where it was.
+#[test]
+fn progress_round_trips_through_the_callback_url() {
+    let then = Resume {
+        progress: Progress {
+            since: Some(1_774_857_600),
+            told: 2,
+            rung: 1,
+            company: 3,
+        },
+        ..resume("counsellor", "de")
+    };
+    let url = link(&LINKS, &then);
+    assert!(
+        url.ends_with("&since=1774857600&told=2&rung=1&heard=3"),
+        "{url}"
+    );
+    let cb = parse_callback(url.split_once('?').unwrap().1);
+    assert_eq!(cb.progress, then.progress);
+    assert_eq!(parse_callback("step=x&heard=oops").progress.company, 0);
+}
+
 #[test]
 fn audio_file_is_one_encoded_segment() {
     let play = |file: &str| {

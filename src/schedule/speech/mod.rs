@@ -43,26 +43,79 @@ pub fn hours_sentence(week: &WeeklyHours, lang_code: &str) -> Option<String> {
     (!clauses.is_empty()).then(|| join(clauses, lang.and))
 }
 
-/// "Wir sind ab Montag, dem 28. Dezember, um 9 Uhr wieder für Sie da." /
-/// "We are back from Monday, 28 December, at 9 am." The year is not said:
-/// the next opening is at most about a year ahead, and callers need the day.
+/// "Wir sind am Montag, dem 28. Dezember, um 9 Uhr wieder erreichbar." /
+/// "We will be open again on Monday 28 December at 9 am." The year is not
+/// said: the next opening is at most about a year ahead, and callers need
+/// the day.
 pub fn next_open_sentence(next: DateTime<Tz>, lang_code: &str) -> Option<String> {
     let l = lang(lang_code)?;
-    let day = l.day_names[next.weekday().num_days_from_monday() as usize];
-    let month = l.months[next.month0() as usize];
     let time = TimeOfDay::new(next.hour() as u8, next.minute() as u8).expect("a time of day");
     Some(match lang_code {
         "de" => format!(
-            "Wir sind ab {day}, dem {}. {month}, um {} wieder für Sie da.",
-            next.day(),
+            "Wir sind am {}, um {} wieder erreichbar.",
+            de_date(next, l),
             de_time(time, true)
         ),
         _ => format!(
-            "We are back from {day}, {} {month}, at {}.",
-            next.day(),
+            "We will be open again on {} at {}.",
+            en_date(next, l),
             en_time(time)
         ),
     })
+}
+
+/// One sentence that says when the hotline can be reached: the weekly
+/// hours, led by the first day when a holiday or closure moves the next
+/// opening (`delayed_until`) past what the hours promise. de "Ab Dienstag,
+/// dem 7. April, erreichen Sie uns wieder montags bis freitags von 9 bis
+/// 16 Uhr." / en "From Tuesday 7 April, you can reach us again Monday to
+/// Friday from 9 am to 4 pm." The first opening is always the start of that
+/// day's hours (holidays and closures close whole days), so the hours say
+/// the time; nothing is said twice.
+///
+/// `None` for a language without words here or a week without any hours.
+pub fn opening_sentence(
+    week: &WeeklyHours,
+    delayed_until: Option<DateTime<Tz>>,
+    lang_code: &str,
+) -> Option<String> {
+    let l = lang(lang_code)?;
+    let hours = hours_sentence(week, lang_code)?;
+    Some(match (lang_code, delayed_until) {
+        ("de", None) => format!("Sie erreichen uns {hours}."),
+        ("de", Some(next)) => format!("Ab {}, erreichen Sie uns wieder {hours}.", de_date(next, l)),
+        (_, None) => format!("You can reach us {hours}."),
+        (_, Some(next)) => format!("From {}, you can reach us again {hours}.", en_date(next, l)),
+    })
+}
+
+/// The greeting for the local time of day: de "Guten Morgen" (5 to 11),
+/// "Guten Tag" (to 18), "Guten Abend" (to midnight), "Hallo" in the small
+/// hours, when "Guten Tag" or "Guten Abend" would sound wrong; en "Good
+/// morning" (5 to noon), "Good afternoon", "Good evening", "Hello".
+pub fn greeting(local: DateTime<Tz>, lang_code: &str) -> Option<&'static str> {
+    let l = lang(lang_code)?;
+    let slot = match local.hour() {
+        0..=4 => 3,
+        h if h < l.day_from => 0,
+        h if h < 18 => 1,
+        _ => 2,
+    };
+    Some(l.greetings[slot])
+}
+
+/// "Montag, dem 28. Dezember" (dative, as after "am" and "ab").
+fn de_date(day: DateTime<Tz>, l: &Lang) -> String {
+    let name = l.day_names[day.weekday().num_days_from_monday() as usize];
+    let month = l.months[day.month0() as usize];
+    format!("{name}, dem {}. {month}", day.day())
+}
+
+/// "Monday 28 December" (British order, no comma).
+fn en_date(day: DateTime<Tz>, l: &Lang) -> String {
+    let name = l.day_names[day.weekday().num_days_from_monday() as usize];
+    let month = l.months[day.month0() as usize];
+    format!("{name} {} {month}", day.day())
 }
 
 fn weekdays() -> impl Iterator<Item = chrono::Weekday> {

@@ -14,6 +14,10 @@ pub(super) struct Lang {
     pub(super) through: &'static str,
     pub(super) every_day: &'static str,
     pub(super) around_the_clock: &'static str,
+    /// Morning, day, evening and small-hours greetings.
+    pub(super) greetings: [&'static str; 4],
+    /// The hour the day greeting takes over from the morning one.
+    pub(super) day_from: u32,
 }
 
 const DE: Lang = Lang {
@@ -53,6 +57,8 @@ const DE: Lang = Lang {
     through: "bis",
     every_day: "täglich",
     around_the_clock: "rund um die Uhr",
+    greetings: ["Guten Morgen", "Guten Tag", "Guten Abend", "Hallo"],
+    day_from: 11,
 };
 
 const EN: Lang = Lang {
@@ -92,6 +98,8 @@ const EN: Lang = Lang {
     through: "to",
     every_day: "every day",
     around_the_clock: "around the clock",
+    greetings: ["Good morning", "Good afternoon", "Good evening", "Hello"],
+    day_from: 12,
 };
 
 pub(super) fn lang(code: &str) -> Option<&'static Lang> {

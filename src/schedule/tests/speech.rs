@@ -1,5 +1,5 @@
 use super::hotline;
-use crate::schedule::speech::{hours_sentence, next_open_sentence};
+use crate::schedule::speech::{greeting, hours_sentence, next_open_sentence, opening_sentence};
 use crate::schedule::{DayHours, WeeklyHours};
 use chrono::{TimeZone, Weekday};
 use chrono_tz::Europe::Berlin;
@@ -111,20 +111,67 @@ fn next_opening() {
     let next = Berlin.with_ymd_and_hms(2026, 12, 28, 9, 0, 0).unwrap();
     assert_eq!(
         next_open_sentence(next, "de").unwrap(),
-        "Wir sind ab Montag, dem 28. Dezember, um 9 Uhr wieder für Sie da."
+        "Wir sind am Montag, dem 28. Dezember, um 9 Uhr wieder erreichbar."
     );
     assert_eq!(
         next_open_sentence(next, "en").unwrap(),
-        "We are back from Monday, 28 December, at 9 am."
+        "We will be open again on Monday 28 December at 9 am."
     );
     let next = Berlin.with_ymd_and_hms(2026, 3, 31, 13, 30, 0).unwrap();
     assert_eq!(
         next_open_sentence(next, "de").unwrap(),
-        "Wir sind ab Dienstag, dem 31. März, um 13 Uhr 30 wieder für Sie da."
+        "Wir sind am Dienstag, dem 31. März, um 13 Uhr 30 wieder erreichbar."
     );
     assert_eq!(
         next_open_sentence(next, "en").unwrap(),
-        "We are back from Tuesday, 31 March, at 1:30 pm."
+        "We will be open again on Tuesday 31 March at 1:30 pm."
     );
     assert_eq!(next_open_sentence(next, "tr"), None);
+}
+
+/// One sentence, "für Sie da" nowhere: the hours alone, or led by the day
+/// a holiday or closure delays the opening to.
+#[test]
+fn opening_in_one_sentence() {
+    let week = &hotline().week;
+    assert_eq!(
+        opening_sentence(week, None, "de").unwrap(),
+        "Sie erreichen uns montags bis freitags von 9 bis 16 Uhr."
+    );
+    assert_eq!(
+        opening_sentence(week, None, "en").unwrap(),
+        "You can reach us Monday to Friday from 9 am to 4 pm."
+    );
+    let easter_tuesday = Berlin.with_ymd_and_hms(2026, 4, 7, 9, 0, 0).unwrap();
+    assert_eq!(
+        opening_sentence(week, Some(easter_tuesday), "de").unwrap(),
+        "Ab Dienstag, dem 7. April, erreichen Sie uns wieder montags bis freitags von 9 bis 16 Uhr."
+    );
+    assert_eq!(
+        opening_sentence(week, Some(easter_tuesday), "en").unwrap(),
+        "From Tuesday 7 April, you can reach us again Monday to Friday from 9 am to 4 pm."
+    );
+    assert_eq!(opening_sentence(&WeeklyHours::default(), None, "de"), None);
+    assert_eq!(opening_sentence(week, None, "fr"), None);
+}
+
+/// "Guten Tag" at 02:30 sounds wrong; the greeting follows the local clock.
+#[test]
+fn greeting_by_time_of_day() {
+    let at = |h, m| Berlin.with_ymd_and_hms(2026, 3, 30, h, m, 0).unwrap();
+    for (h, de, en) in [
+        (2, "Hallo", "Hello"),
+        (5, "Guten Morgen", "Good morning"),
+        (10, "Guten Morgen", "Good morning"),
+        (11, "Guten Tag", "Good morning"),
+        (12, "Guten Tag", "Good afternoon"),
+        (17, "Guten Tag", "Good afternoon"),
+        (18, "Guten Abend", "Good evening"),
+        (23, "Guten Abend", "Good evening"),
+        (0, "Hallo", "Hello"),
+    ] {
+        assert_eq!(greeting(at(h, 30), "de"), Some(de), "{h}:30");
+        assert_eq!(greeting(at(h, 30), "en"), Some(en), "{h}:30");
+    }
+    assert_eq!(greeting(at(9, 0), "fr"), None);
 }

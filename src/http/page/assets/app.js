@@ -24,12 +24,15 @@ function show(view) {
   $("signout").hidden = view === "signin" || view === "loading";
 }
 
-function signedOut(message) {
+/// Back to the sign-in form; `note` says why (signed out, session over),
+/// as news, not as an error.
+function signedOut(note) {
   clearTimeout(pollTimer);
   clearInterval(beatTimer);
   session = me = hotline = null;
   api.setCsrf("");
-  $("signin-error").textContent = message || "";
+  $("signin-error").textContent = "";
+  $("signin-note").textContent = note || "";
   show("signin");
 }
 
@@ -55,10 +58,18 @@ async function signIn(event) {
     input.focus();
     return;
   }
+  $("signin-note").textContent = "";
   const r = await api.send("POST", "/session", { token });
-  input.value = "";
-  if (r.status === 200) begin(r.data);
-  else $("signin-error").textContent = t(r.status === 401 ? "signin.wrong" : "error.generic");
+  if (r.status === 200) {
+    input.value = "";
+    begin(r.data);
+    return;
+  }
+  // Keep what was typed: one wrong character must not cost all 48. Selected,
+  // so typing starts afresh and the arrow keys can fix it.
+  $("signin-error").textContent = t(r.status === 401 ? "signin.wrong" : "error.generic");
+  input.focus();
+  input.select();
 }
 
 async function signOut() {
@@ -124,6 +135,7 @@ function render() {
   if (!me) return;
   $("status").dataset.status = me.status;
   $("status-text").textContent = t("status." + me.status);
+  $("status-hint").textContent = me.status === "ringing" ? t("ringing.hint") : "";
   const tz = hotline ? hotline.timezone : undefined;
   $("status-detail").textContent =
     me.status === "wrap_up" && me.wrap_up_left_s !== null

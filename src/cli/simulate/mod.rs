@@ -1,0 +1,166 @@
+//! `lotse simulate`: what a caller would hear at a given instant, through
+//! the real flow engine and the real TwiML renderer. `--json` prints one
+//! object whose shape is a contract for tools:
+//! `{"open", "reason", "holiday", "next_open", "steps", "twiml"}` (plus
+//! `closes_at` and `responses`, the markup of every turn).
+
+mod describe;
+mod walk;
+mod world;
+
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::ConfigArg;
+use crate::config::Settings;
+use crate::connect::ConnectError;
+use crate::schedule::{ClosedReason, Decision};
+
+pub use walk::Scenario;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// The instant of the call, RFC 3339 (e.g. 2026-12-24T10:00:00+01:00).
+    #[arg(long, value_parser = parse_instant)]
+    at: DateTime<Utc>,
+    /// Keys the caller presses, one menu after another (e.g. 91 = English, then 1).
+    #[arg(long, default_value = "")]
+    press: String,
+    /// The language the call starts in (default: the flow's).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Counsellors available (the first N of the configured team who speak
+    /// the call's language, in an in-memory store), to see who would be rung.
+    #[arg(long, default_value_t = 0)]
+    available: usize,
+    /// Counsellors on duty but in a call (the next N of the team who speak
+    /// the call's language): a caller who asks for one waits in line.
+    #[arg(long, default_value_t = 0)]
+    busy: usize,
+    /// Seconds the caller stays in the waiting line, in simulated time (the
+    /// hold loop comes round with company every turn); then they press the
+    /// next key of --press, or, with none left, hang up. Without it the
+    /// simulation stops at the first turn in line.
+    #[arg(long, value_name = "SECONDS")]
+    wait: Option<u32>,
+    /// Print one JSON object instead of a readable transcript.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let settings = match super::load(&args.config) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scenario = Scenario {
+        at: args.at,
+        press: &args.press,
+        lang: args.lang.as_deref(),
+        available: args.available,
+        busy: args.busy,
+        wait: args.wait.map(i64::from),
+    };
+    let simulated = transcript(&settings, &scenario);
+    match runtime.block_on(simulated) {
+        Ok(t) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(t) => {
+            print!("{}", t.human());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Transcript {
+    pub open: bool,
+    pub reason: Option<&'static str>,
+    pub holiday: Option<&'static str>,
+    pub next_open: Option<String>,
+    pub closes_at: Option<String>,
+    pub steps: Vec<Value>,
+    pub twiml: String,
+    pub responses: Vec<String>,
+}
+
+/// What a caller would hear in `scenario`, with the schedule's decision at
+/// its first instant.
+pub async fn transcript(
+    settings: &Settings,
+    scenario: &Scenario<'_>,
+) -> Result<Transcript, ConnectError> {
+    let at = scenario.at;
+    let (steps, responses) = walk::walk(settings, scenario).await?;
+    let (open, reason, holiday, next_open, closes_at) = match settings.schedule.decide(at) {
+        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
+        Decision::Closed { reason, next_open } => {
+            let holiday = match &reason {
+                ClosedReason::Holiday(h) => Some(h.name_de),
+                _ => None,
+            };
+            (
+                false,
+                Some(reason.code()),
+                holiday,
+                next_open.map(|t| t.to_rfc3339()),
+                None,
+            )
+        }
+    };
+    Ok(Transcript {
+        open,
+        reason,
+        holiday,
+        next_open,
+        closes_at,
+        steps,
+        twiml: responses[0].clone(),
+        responses,
+    })
+}
+
+impl Transcript {
+    fn human(&self) -> String {
+        let head = match (self.open, self.reason) {
+            (true, _) => format!(
+                "open (closes {})\n",
+                self.closes_at.as_deref().unwrap_or("?")
+            ),
+            (false, reason) => format!(
+                "closed: {}{} — next opening {}\n",
+                reason.unwrap_or("?"),
+                self.holiday.map(|h| format!(" ({h})")).unwrap_or_default(),
+                self.next_open.as_deref().unwrap_or("none")
+            ),
+        };
+        head + &describe::human(&self.steps)
+    }
+}
