@@ -102,7 +102,11 @@ pub async fn whisper(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signe
                     .await
                 {
                     Whispered::Ask(actions) => actions,
-                    Whispered::Bridge => Vec::new(),
+                    Whispered::Bridge => {
+                        // From now on this counsellor can block the caller.
+                        app.abuse.answered(&parent, &counsellor, app.clock.now()).await;
+                        Vec::new()
+                    }
                     Whispered::Decline => vec![Action::Hangup],
                 };
             Ok::<_, ConnectError>(actions)
