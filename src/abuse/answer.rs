@@ -67,7 +67,9 @@ pub fn question(flow: &Flow, sit: &Situation<'_>, lang: &str, asked: u32) -> Vec
 pub enum Checked {
     Passed,
     /// Wrong or no key, with a try left.
-    Again { asked: u32 },
+    Again {
+        asked: u32,
+    },
     Failed,
 }
 
@@ -105,7 +107,10 @@ mod tests {
         let refused = refusal(flow, &sit, "de");
         assert_eq!(refused.last(), Some(&Action::Hangup));
         let text = said(&refused);
-        assert!(text.contains("nicht annehmen") && text.contains("110"), "{text}");
+        assert!(
+            text.contains("nicht annehmen") && text.contains("110"),
+            "{text}"
+        );
         assert!(!text.to_lowercase().contains("gesperrt"), "{text}");
         let asked = question(flow, &sit, "de", 0);
         let Some(Action::Gather { then, .. }) = asked.first() else {

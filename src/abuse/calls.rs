@@ -68,7 +68,11 @@ pub struct LastCall {
     pub caller: Option<String>,
 }
 
-pub async fn last(kv: &Kv, counsellor: &CounsellorId, now: DateTime<Utc>) -> Result<Option<LastCall>> {
+pub async fn last(
+    kv: &Kv,
+    counsellor: &CounsellorId,
+    now: DateTime<Utc>,
+) -> Result<Option<LastCall>> {
     let Some(value) = kv.get(&last_name(counsellor), now).await? else {
         return Ok(None);
     };

@@ -194,14 +194,12 @@ impl Abuse {
         }
     }
 
-    /// Sets the bans gauge from the store; `false` if it did not answer.
-    pub async fn scrape(&self, now: DateTime<Utc>) -> bool {
-        match self.kv.table_list(bans::TABLE, now).await {
-            Ok(all) => {
-                self.series.bans.set(all.len() as i64);
-                true
-            }
-            Err(_) => false,
-        }
+    /// Live bans in the store, for the gauge; `None` if it did not answer.
+    pub async fn count_bans(&self, now: DateTime<Utc>) -> Option<usize> {
+        self.kv
+            .table_list(bans::TABLE, now)
+            .await
+            .ok()
+            .map(|all| all.len())
     }
 }

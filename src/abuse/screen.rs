@@ -33,8 +33,7 @@ impl Abuse {
         if !self.enabled() {
             return Verdict::Pass;
         }
-        let facts = match tokio::time::timeout(SCREEN_BUDGET, self.facts(call, caller, now)).await
-        {
+        let facts = match tokio::time::timeout(SCREEN_BUDGET, self.facts(call, caller, now)).await {
             Ok(Ok(facts)) => facts,
             Ok(Err(e)) => {
                 warn!(error = %e, "cannot screen the call (store); letting it through");
@@ -50,7 +49,10 @@ impl Abuse {
             Verdict::Pass => {}
             Verdict::Blocked => {
                 let ban = facts.1.as_deref().map(prefix).unwrap_or("");
-                info!(outcome = "blocked", ban, "a ban matches: the caller hears the neutral message");
+                info!(
+                    outcome = "blocked",
+                    ban, "a ban matches: the caller hears the neutral message"
+                );
             }
             Verdict::Limited => info!(
                 outcome = "limited",

@@ -20,8 +20,11 @@ pub const CHECK_RESULTS: [&str; 3] = ["asked", "passed", "failed"];
 
 impl AbuseSeries {
     pub fn new(r: &Registry) -> AbuseSeries {
-        let bans = IntGauge::new("abuse_bans", "Callers banned now (shared store, read at scrape time).")
-            .expect("valid metric");
+        let bans = IntGauge::new(
+            "abuse_bans",
+            "Callers banned now (shared store, read at scrape time).",
+        )
+        .expect("valid metric");
         let blocks = IntCounterVec::new(
             Opts::new("abuse_blocks_total", "Bans set by counsellors (page or API), by reason (threat, harassment, prank, other)."),
             &["reason"],
@@ -30,7 +33,10 @@ impl AbuseSeries {
         let lifts = IntCounter::new("abuse_lifts_total", "Bans lifted early by the operator.")
             .expect("valid metric");
         let checks = IntCounterVec::new(
-            Opts::new("abuse_checks_total", "The anonymous-caller key-press check: asked, passed, failed."),
+            Opts::new(
+                "abuse_checks_total",
+                "The anonymous-caller key-press check: asked, passed, failed.",
+            ),
             &["result"],
         )
         .expect("valid metric");

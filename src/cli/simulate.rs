@@ -4,6 +4,8 @@
 //! `{"open", "reason", "holiday", "next_open", "steps", "twiml"}` (plus
 //! `closes_at` and `responses`, the markup of every turn).
 
+mod abuse;
+
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +41,8 @@ pub struct Args {
     /// Print one JSON object instead of a readable transcript.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    abuse: abuse::AbuseArgs,
 }
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
@@ -62,16 +66,17 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let simulated = transcript(
+    let simulated = abuse::with_screening(
         &settings,
         args.at,
         &args.press,
         args.lang.as_deref(),
         args.available,
+        &args.abuse,
     );
     match runtime.block_on(simulated) {
         Ok(t) if args.json => {
-            println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+            println!("{}", t.json());
             ExitCode::SUCCESS
         }
         Ok(t) => {

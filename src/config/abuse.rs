@@ -59,9 +59,35 @@ pub struct Abuse {
     pub block_days: u32,
 }
 
+/// What `serve` and `check` say when abuse features are off.
+pub const OFF_NOTE: &str = "no abuse key (LOTSE_ABUSE__KEY): blocking callers, flood limits and the anonymous-caller check are off";
+
 impl Abuse {
     pub fn enabled(&self) -> bool {
         !self.keys.is_empty()
+    }
+
+    /// One line for `lotse check` and the start of `serve`.
+    pub fn describe(&self) -> String {
+        if !self.enabled() {
+            return OFF_NOTE.to_owned();
+        }
+        let limit = match self.max_calls_per_hour {
+            Some(n) => {
+                format!("more than {n} calls an hour from one number hear the neutral message")
+            }
+            None => "no limit per number".to_owned(),
+        };
+        let check = match self.anonymous_check {
+            Some(n) => format!("withheld callers press 5 above {n} withheld calls a minute"),
+            None => "no anonymous-caller check".to_owned(),
+        };
+        format!(
+            "abuse: on ({} key{}); {limit}; {check}; bans last {} days unless set otherwise",
+            self.keys.len(),
+            if self.keys.len() == 1 { "" } else { "s" },
+            self.block_days
+        )
     }
 }
 
@@ -84,7 +110,7 @@ pub(super) fn build(s: &AbuseSection, add: &mut Add<'_>) -> Abuse {
     if keys.iter().any(|k| k.expose_secret().len() < MIN_KEY_CHARS) {
         add(
             &["abuse", "key"],
-            format!("each key needs at least {MIN_KEY_CHARS} characters (make one with: openssl rand -hex 32)"),
+            format!("each key (LOTSE_ABUSE__KEY) needs at least {MIN_KEY_CHARS} characters; make one with: openssl rand -hex 32"),
         );
     }
     if keys.len() > MAX_KEYS {

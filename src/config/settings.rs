@@ -156,7 +156,8 @@ impl Settings {
         let abuse = super::abuse::build(&file.abuse, &mut |path, m| p.add(path, &m));
         if let (Some(_), Some(flow)) = (abuse.anonymous_check, &flow) {
             if flow.check_prompt.is_none() {
-                let m = "needs `check_prompt` in the call flow (what a withheld caller hears: press 5)";
+                let m =
+                    "needs `check_prompt` in the call flow (what a withheld caller hears: press 5)";
                 p.add(&["abuse", "anonymous_check"], m);
             }
         }

@@ -71,9 +71,9 @@ pub async fn mine(State(app): State<Arc<App>>, Me(c): Me) -> Result<Json<Value>,
             let ban = app.abuse.ban_of(&call, now).await?;
             json!({
                 "current": call.current,
-                "answered_at": call.answered_at.to_rfc3339(),
+                "answered_at": call.answered_at,
                 "withheld": call.caller.is_none(),
-                "blocked_until": ban.map(|b| b.until.to_rfc3339()),
+                "blocked_until": ban.map(|b| b.until),
             })
         }
     };

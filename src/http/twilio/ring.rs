@@ -104,7 +104,9 @@ pub async fn whisper(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signe
                     Whispered::Ask(actions) => actions,
                     Whispered::Bridge => {
                         // From now on this counsellor can block the caller.
-                        app.abuse.answered(&parent, &counsellor, app.clock.now()).await;
+                        app.abuse
+                            .answered(&parent, &counsellor, app.clock.now())
+                            .await;
                         Vec::new()
                     }
                     Whispered::Decline => vec![Action::Hangup],

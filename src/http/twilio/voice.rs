@@ -57,7 +57,10 @@ async fn answer(
         // Screened before the flow starts: a blocked or flooding caller
         // hears the neutral message, a withheld one in a burst the check.
         None => {
-            let verdict = app.abuse.screen(&event.call_id, &event.caller, ctx.now).await;
+            let verdict = app
+                .abuse
+                .screen(&event.call_id, &event.caller, ctx.now)
+                .await;
             if let Some(actions) = abuse::answer_for(verdict, flow, &sit, lang) {
                 return Ok(actions);
             }
@@ -65,7 +68,11 @@ async fn answer(
         }
         Some(step) if step == abuse::CHECK_STEP => {
             let (digits, asked) = (event.digits.as_deref(), cb.progress.rung);
-            if let Some(actions) = app.abuse.check_answer(flow, &sit, lang, digits, asked).await {
+            if let Some(actions) = app
+                .abuse
+                .check_answer(flow, &sit, lang, digits, asked)
+                .await
+            {
                 return Ok(actions);
             }
             new_call = true;
