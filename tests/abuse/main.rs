@@ -13,6 +13,8 @@ mod logs;
 #[allow(dead_code)]
 #[path = "../support/redis_server.rs"]
 mod redis_server;
+#[path = "../support/privacy_scan.rs"]
+mod scan;
 
 mod blocks;
 mod floods;
