@@ -17,6 +17,7 @@ mod redis_server;
 mod scan;
 
 mod blocks;
+mod cli;
 mod floods;
 mod privacy;
 
