@@ -67,26 +67,40 @@ impl Abuse {
                 self.series.checks.with_label_values(&["asked"]).inc();
             }
         }
-        if let Some(outcome) = verdict.outcome() {
-            self.count_refused(outcome, &self.default_lang, now).await;
+        match verdict.outcome() {
+            Some(outcome) if facts.2 => self.count_refused(outcome, &self.default_lang, now).await,
+            _ => {}
         }
         verdict
     }
 
-    /// The facts, and the hash a matching ban is filed under. Records the
+    /// The facts, the hash a matching ban is filed under, and whether this
+    /// is the first time the call is screened. Records the
     /// call's caller for the call's lifetime (for "block this caller").
+    /// A provider's retry of the same new call reads the counters instead
+    /// of adding to them, so it gets the same verdict.
     async fn facts(
         &self,
         call: &CallId,
         caller: &Caller,
         now: DateTime<Utc>,
-    ) -> Result<(Facts, Option<String>)> {
+    ) -> Result<(Facts, Option<String>, bool)> {
         let s = &self.settings;
         let call_ref = self.keys.call(call).unwrap_or_default();
+        let first = self
+            .kv
+            .once(&format!("abuse:seen:{call_ref}"), calls::CALL_TTL, now)
+            .await?;
+        let counter = |name: String, window: Duration| async move {
+            match first {
+                true => self.kv.hit(&name, window, now).await,
+                false => self.kv.count(&name, now).await,
+            }
+        };
         let Caller::Number(number) = caller else {
             let counted = async {
                 match s.anonymous_check {
-                    Some(_) => self.kv.hit(WITHHELD_COUNTER, MINUTE, now).await,
+                    Some(_) => counter(WITHHELD_COUNTER.to_owned(), MINUTE).await,
                     None => Ok(0),
                 }
             };
@@ -97,17 +111,14 @@ impl Abuse {
                 withheld_this_minute: n?,
                 ..Facts::default()
             };
-            return Ok((facts, None));
+            return Ok((facts, None, first));
         };
         let hashes = self.keys.caller(number);
         let current = hashes[0].clone();
         let counsellor = self.exempt.contains(number);
         let counted = async {
             match s.max_calls_per_hour {
-                Some(_) if !counsellor => {
-                    let name = format!("abuse:calls:{current}");
-                    self.kv.hit(&name, HOUR, now).await
-                }
+                Some(_) if !counsellor => counter(format!("abuse:calls:{current}"), HOUR).await,
                 _ => Ok(0),
             }
         };
@@ -124,7 +135,7 @@ impl Abuse {
             counsellor,
             ..Facts::default()
         };
-        Ok((facts, ban))
+        Ok((facts, ban, first))
     }
 
     /// The answer to the check's question (`asked`: how often it was

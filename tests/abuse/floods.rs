@@ -109,3 +109,42 @@ async fn without_the_check_withheld_callers_always_reach_the_flow() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_retried_webhook_of_the_same_call_counts_once_and_hears_the_same() {
+    let redis = RedisServer::start();
+    let a = instance(&redis, &[("LOTSE_ABUSE__MAX_CALLS_PER_HOUR", "2")]).await;
+    for _ in 0..5 {
+        assert_eq!(a.new_call("CAretry0001", CALLER).await, Heard::Greeting);
+    }
+    assert_eq!(a.new_call("CAretry0002", CALLER).await, Heard::Greeting);
+    assert_eq!(a.new_call("CAretry0003", CALLER).await, Heard::Refused);
+    assert_eq!(a.new_call("CAretry0003", CALLER).await, Heard::Refused);
+    assert_eq!(
+        a.metric(LIMITED).await,
+        1.0,
+        "a retry is not another refused call"
+    );
+}
+
+#[tokio::test]
+async fn with_the_store_down_callers_still_reach_the_flow_and_blocking_says_try_again() {
+    let mut redis = RedisServer::start();
+    let a = instance(&redis, &[]).await;
+    assert_eq!(a.new_call("CAdown0001", CALLER).await, Heard::Greeting);
+    redis.stop();
+    assert_eq!(
+        a.new_call("CAdown0002", CALLER).await,
+        Heard::Greeting,
+        "never refused for a store failure"
+    );
+    let (status, err) = a
+        .api(
+            "POST",
+            "/api/v1/me/block",
+            ANNA,
+            Some(r#"{"reason":"threat"}"#),
+        )
+        .await;
+    assert_eq!(status, 503, "{err}");
+}
