@@ -94,18 +94,7 @@ impl Abuse {
 type Add<'a> = dyn FnMut(&[&str], String) + 'a;
 
 pub(super) fn build(s: &AbuseSection, add: &mut Add<'_>) -> Abuse {
-    let keys: Vec<SecretString> = s
-        .key
-        .as_ref()
-        .map(|k| {
-            k.expose_secret()
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(|k| SecretString::from(k.to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let keys = super::settings::split_tokens(s.key.as_ref());
     // Never echo a key, not even a wrong one.
     if keys.iter().any(|k| k.expose_secret().len() < MIN_KEY_CHARS) {
         add(

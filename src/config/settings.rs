@@ -270,8 +270,9 @@ fn valid_email(s: &str) -> bool {
     matches!(s.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace))
 }
 
-/// `a,b` → two tokens, so a new token can be deployed before Twilio switches.
-fn split_tokens(raw: Option<&SecretString>) -> Vec<SecretString> {
+/// `a,b` → two tokens, so a new token can be deployed before Twilio switches
+/// (and two abuse keys, while they rotate).
+pub(super) fn split_tokens(raw: Option<&SecretString>) -> Vec<SecretString> {
     raw.map(|s| {
         s.expose_secret()
             .split(',')

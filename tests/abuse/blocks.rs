@@ -18,14 +18,7 @@ async fn a_caller_blocked_during_the_call_is_refused_on_another_instance_until_t
     let (_, mine) = a.api("GET", "/api/v1/me/block", ANNA, None).await;
     assert_eq!(mine["call"]["current"], true, "{mine}");
     assert_eq!(mine["call"]["withheld"], false);
-    let (status, ban) = a
-        .api(
-            "POST",
-            "/api/v1/me/block",
-            ANNA,
-            Some(r#"{"reason":"threat","days":2}"#),
-        )
-        .await;
+    let (status, ban) = a.block(r#"{"reason":"threat","days":2}"#).await;
     assert_eq!(status, 201, "{ban}");
     assert_eq!(
         (ban["reason"].as_str(), ban["by"].as_str()),
@@ -76,14 +69,7 @@ async fn the_operator_lifts_a_ban_and_the_next_call_goes_through() {
     a.anna_takes_a_call("CAlift0001", CALLER).await;
     a.hang_up("CAlift0001", CALLER).await;
     // After the call: the last call's caller (default duration: 30 days).
-    let (status, ban) = a
-        .api(
-            "POST",
-            "/api/v1/me/block",
-            ANNA,
-            Some(r#"{"reason":"prank"}"#),
-        )
-        .await;
+    let (status, ban) = a.block(r#"{"reason":"prank"}"#).await;
     assert_eq!(status, 201, "{ban}");
     let until = chrono::DateTime::parse_from_rfc3339(ban["until"].as_str().unwrap()).unwrap();
     assert_eq!(until.to_utc() - a.clock.now(), chrono::Duration::days(30));
@@ -103,15 +89,14 @@ async fn the_operator_lifts_a_ban_and_the_next_call_goes_through() {
 async fn blocking_refuses_what_it_cannot_do_with_clear_errors() {
     let redis = RedisServer::start();
     let a = instance(&redis, &[]).await;
-    let block = |body: &'static str| a.api("POST", "/api/v1/me/block", ANNA, Some(body));
-    let (status, err) = block(r#"{"reason":"threat","days":3}"#).await;
+    let (status, err) = a.block(r#"{"reason":"threat","days":3}"#).await;
     assert_eq!(status, 404, "no call yet: {err}");
     assert!(err["error"].as_str().unwrap().len() > 10);
-    let (status, _) = block(r#"{"reason":"spam"}"#).await;
+    let (status, _) = a.block(r#"{"reason":"spam"}"#).await;
     assert_eq!(status, 400);
-    let (status, _) = block(r#"{"reason":"threat","days":0}"#).await;
+    let (status, _) = a.block(r#"{"reason":"threat","days":0}"#).await;
     assert_eq!(status, 400);
-    let (status, _) = block(r#"{"reason":"threat","days":366}"#).await;
+    let (status, _) = a.block(r#"{"reason":"threat","days":366}"#).await;
     assert_eq!(status, 400);
     let (status, _) = a
         .api(
@@ -133,7 +118,7 @@ async fn blocking_refuses_what_it_cannot_do_with_clear_errors() {
     a.anna_takes_a_call("CAanon0001", "anonymous").await;
     let (_, mine) = a.api("GET", "/api/v1/me/block", ANNA, None).await;
     assert_eq!(mine["call"]["withheld"], true, "{mine}");
-    let (status, err) = block(r#"{"reason":"threat"}"#).await;
+    let (status, err) = a.block(r#"{"reason":"threat"}"#).await;
     assert_eq!(status, 404, "{err}");
     assert!(err["error"].as_str().unwrap().contains("withheld"));
 }
@@ -150,14 +135,7 @@ async fn without_a_key_nothing_is_screened_and_blocking_says_it_is_off() {
     }
     let (status, mine) = a.api("GET", "/api/v1/me/block", ANNA, None).await;
     assert_eq!((status, &mine["enabled"]), (200, &Value::Bool(false)));
-    let (status, err) = a
-        .api(
-            "POST",
-            "/api/v1/me/block",
-            ANNA,
-            Some(r#"{"reason":"threat"}"#),
-        )
-        .await;
+    let (status, err) = a.block(r#"{"reason":"threat"}"#).await;
     assert_eq!(status, 503, "{err}");
     assert!(err["error"].as_str().unwrap().contains("LOTSE_ABUSE__KEY"));
 }

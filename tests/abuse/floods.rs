@@ -138,13 +138,6 @@ async fn with_the_store_down_callers_still_reach_the_flow_and_blocking_says_try_
         Heard::Greeting,
         "never refused for a store failure"
     );
-    let (status, err) = a
-        .api(
-            "POST",
-            "/api/v1/me/block",
-            ANNA,
-            Some(r#"{"reason":"threat"}"#),
-        )
-        .await;
+    let (status, err) = a.block(r#"{"reason":"threat"}"#).await;
     assert_eq!(status, 503, "{err}");
 }

@@ -158,6 +158,11 @@ impl TestApp {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// Anna blocks the caller of her current or last call.
+    pub async fn block(&self, body: &str) -> (u16, Value) {
+        self.api("POST", "/api/v1/me/block", ANNA, Some(body)).await
+    }
+
     /// A call from `from` that Anna takes (menu 1, ring, whisper, key 1).
     pub async fn anna_takes_a_call(&self, sid: &str, from: &str) {
         let ttl = self.app.settings.routing.presence_ttl;

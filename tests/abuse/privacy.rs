@@ -15,14 +15,7 @@ async fn no_number_or_plain_hash_of_one_in_redis_logs_or_metrics() {
     ];
     let (a, b) = (instance(&redis, &env).await, instance(&redis, &env).await);
     a.anna_takes_a_call("CApriv0001", CALLER).await;
-    let (status, _) = a
-        .api(
-            "POST",
-            "/api/v1/me/block",
-            ANNA,
-            Some(r#"{"reason":"harassment","days":5}"#),
-        )
-        .await;
+    let (status, _) = a.block(r#"{"reason":"harassment","days":5}"#).await;
     assert_eq!(status, 201);
     assert_eq!(b.new_call("CApriv0002", CALLER).await, Heard::Refused);
     for i in 0..5 {

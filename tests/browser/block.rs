@@ -133,6 +133,11 @@ async fn serve(p: Arc<Pair>) -> SocketAddr {
     addr
 }
 
+async fn scrape(base: &str) -> String {
+    let resp = reqwest::get(format!("{base}/metrics")).await.unwrap();
+    resp.text().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn block_a_live_caller_in_chromium() {
     let _one = crate::ONE_BROWSER.lock().await;
@@ -159,23 +164,8 @@ async fn block_a_live_caller_in_chromium() {
         redis.contains("kv:abuse:calls:"),
         "the scan sees the abuse records: {redis}"
     );
-    let http = reqwest::Client::new();
-    let metrics_a = http
-        .get(format!("{lotse}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let metrics_b = http
-        .get(format!("http://{b}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics_a = scrape(&lotse).await;
+    let metrics_b = scrape(&format!("http://{b}")).await;
     assert!(
         metrics_b.contains("lotse_calls_total{lang=\"de\",outcome=\"blocked\"} 1"),
         "{metrics_b}"
