@@ -71,7 +71,7 @@ await test("no call yet → no block control", async () => {
 
 await test("during a live call the counsellor blocks the caller with a reason and a duration", async () => {
   const { page } = anna;
-  assert.deepEqual(await control("/answer/CA0000000000000000000000000000b001"), { bridged: true });
+  assert.deepEqual(await control("/answer/CA0000000000000000000000000000b001/caller"), { bridged: true });
   await page.locator('#status[data-status="in_call"]').waitFor({ timeout: LIVE_MS });
   const block = page.locator("#block");
   await block.filter({ hasText: "aktuelles Gespräch" }).waitFor({ timeout: 3 * LIVE_MS });
@@ -110,6 +110,29 @@ await test("the operator sees the ban without a number, and who set it", async (
 await test("the ban ends after its duration", async () => {
   await control(`/advance/${24 * 3600 + 1}`);
   assert.equal(await heard("b", "CA0000000000000000000000000000b005", "caller"), "greeting");
+});
+
+await test("a second call, blocked with the default duration; the operator lifts the ban on the page", async () => {
+  // A day has passed: Anna's session and lease ended; she signs in again.
+  await anna.context.close();
+  anna = await open(env.ANNA_TOKEN);
+  const { page } = anna;
+  await page.getByRole("button", { name: "Verfügbar" }).click();
+  await page.locator('#status[data-status="available"]').waitFor({ timeout: LIVE_MS });
+  assert.deepEqual(await control("/answer/CA0000000000000000000000000000b006/second"), { bridged: true });
+  await page.locator("#block").filter({ hasText: "aktuelles Gespräch" }).waitFor({ timeout: 3 * LIVE_MS });
+  assert.equal(await page.getByLabel("Dauer in Tagen").inputValue(), "30", "block_days by default");
+  await page.getByLabel("Grund").selectOption("harassment");
+  await page.getByRole("button", { name: "Anrufer sperren" }).click();
+  await page.locator("#block-done").filter({ hasText: "Gesperrt bis" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await heard("b", "CA0000000000000000000000000000b007", "second"), "refused");
+  const op = await open(env.OPERATOR_TOKEN, { viewport: { width: 1024, height: 900 } });
+  const row = op.page.locator("#ban-list li").filter({ hasText: "Belästigung" });
+  await row.waitFor({ timeout: 3 * LIVE_MS });
+  await row.getByRole("button", { name: /^Sperre [0-9a-f]{8} aufheben$/ }).click();
+  await op.page.locator("#ban-list li").waitFor({ state: "detached", timeout: 3 * LIVE_MS });
+  assert.equal(await heard("b", "CA0000000000000000000000000000b008", "second"), "greeting");
+  await op.context.close();
 });
 
 await test("a flood from one number is limited after six calls within the hour", async () => {
