@@ -96,8 +96,15 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail's closure returns figment's own Result
     fn the_default_flow_refuses_neutrally_and_asks_for_5() {
-        let settings = crate::config::load(None).expect("built-in defaults");
+        // In a jail: other tests set LOTSE_ variables for a moment.
+        let mut settings = None;
+        figment::Jail::expect_with(|_| {
+            settings = Some(crate::config::load(None).map_err(|e| e.to_string())?);
+            Ok(())
+        });
+        let settings = settings.expect("built-in defaults");
         let at = chrono::DateTime::parse_from_rfc3339("2026-03-30T10:00:00+02:00")
             .unwrap()
             .to_utc();
