@@ -9,11 +9,13 @@
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`kv`]: small shared records beside routing: replay markers, counters, sessions, bans.
+//! - [`abuse`]: keyed caller hashes, bans, flood limits, the anonymous-caller check.
 //! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
 //! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`metrics`]: Prometheus series, call outcomes as events, `/metrics`.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.
 
+pub mod abuse;
 pub mod call;
 pub mod cli;
 pub mod clock;

@@ -21,6 +21,10 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    match settings.abuse.enabled() {
+        true => println!("{}", settings.abuse.describe()),
+        false => println!("note: {}", settings.abuse.describe()),
+    }
     if settings.twilio.verify_signatures && settings.twilio.tokens.is_empty() {
         println!("note: no Twilio auth token set (LOTSE_TWILIO__AUTH_TOKEN); webhooks will be refused until it is");
     }

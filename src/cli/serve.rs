@@ -33,6 +33,10 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         } else if twilio.tokens.is_empty() {
             warn!("no Twilio auth token (LOTSE_TWILIO__AUTH_TOKEN): every webhook is refused with 403");
         }
+        match settings.abuse.enabled() {
+            true => info!("{}", settings.abuse.describe()),
+            false => warn!("{}", settings.abuse.describe()),
+        }
         let source = settings.source.name();
         let listen = settings.listen;
         let app = match App::new(settings, Arc::new(SystemClock)) {

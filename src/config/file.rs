@@ -33,6 +33,8 @@ pub struct ConfigFile {
     pub email: super::email::EmailSection,
     #[serde(default)]
     pub metrics: super::metrics::MetricsSection,
+    #[serde(default)]
+    pub abuse: super::abuse::AbuseSection,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one

@@ -3,6 +3,7 @@
 //! field for every mistake. Loaded once at start; a broken file is refused
 //! then, never discovered during a call.
 
+pub mod abuse;
 mod counsellors;
 mod email;
 mod error;
@@ -13,6 +14,7 @@ mod metrics;
 mod roster;
 mod settings;
 
+pub use abuse::Abuse;
 pub use email::{Email, EmailSection, RetryPolicy, BUILT_IN_TEMPLATE};
 pub use error::ConfigError;
 pub use file::{ConfigFile, FlowSection, HotlineSection, LogFormat, ScheduleSection};

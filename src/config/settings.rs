@@ -53,6 +53,8 @@ pub struct Settings {
     pub email: super::email::Email,
     /// Where `/metrics` is served and whether it asks for a token.
     pub metrics: super::metrics::MetricsSettings,
+    /// Bans, flood limits, the anonymous-caller check and their key (`[abuse]`).
+    pub abuse: super::abuse::Abuse,
     pub source: Source,
 }
 
@@ -151,6 +153,14 @@ impl Settings {
         }
         let routing = roster::routing(&file.routing, &mut |path, m| p.add(path, m));
         let metrics = super::metrics::build(&file.metrics, &mut |path, m| p.add(path, m));
+        let abuse = super::abuse::build(&file.abuse, &mut |path, m| p.add(path, &m));
+        if let (Some(_), Some(flow)) = (abuse.anonymous_check, &flow) {
+            if flow.check_prompt.is_none() {
+                let m =
+                    "needs `check_prompt` in the call flow (what a withheld caller hears: press 5)";
+                p.add(&["abuse", "anonymous_check"], m);
+            }
+        }
         let operator_token_sha256 = roster::operator(&file.api, &mut |path, m| p.add(path, m));
         let counsellors = match &flow {
             Some(flow) => {
@@ -183,6 +193,7 @@ impl Settings {
                 operator_token_sha256,
                 email,
                 metrics,
+                abuse,
                 source: source.clone(),
             }),
             _ => Err(ConfigErrors(p.list)),
@@ -259,8 +270,9 @@ fn valid_email(s: &str) -> bool {
     matches!(s.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace))
 }
 
-/// `a,b` → two tokens, so a new token can be deployed before Twilio switches.
-fn split_tokens(raw: Option<&SecretString>) -> Vec<SecretString> {
+/// `a,b` → two tokens, so a new token can be deployed before Twilio switches
+/// (and two abuse keys, while they rotate).
+pub(super) fn split_tokens(raw: Option<&SecretString>) -> Vec<SecretString> {
     raw.map(|s| {
         s.expose_secret()
             .split(',')

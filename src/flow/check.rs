@@ -143,6 +143,9 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
             }
         }
     }
+    for (path, message) in screening(flow) {
+        add(&[path], message);
+    }
     let step_checks = super::voicemail::check(flow)
         .into_iter()
         .chain(super::waiting::check(flow));
@@ -165,6 +168,30 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
     out
 }
 
+/// `refused` must be a hang-up step (a refused caller hears one message and
+/// the call ends), `check_prompt` a prompt, and no step may take the name
+/// of the anonymous check's answer.
+fn screening(flow: &Flow) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(step) = &flow.refused {
+        match flow.steps.get(step) {
+            Some(Step::Hangup { .. }) => {}
+            Some(_) => out.push(("refused", format!("step {step:?} must be of kind hangup"))),
+            None => out.push(("refused", format!("unknown step {step:?}"))),
+        }
+    }
+    if let Some(prompt) = &flow.check_prompt {
+        if !flow.prompts.contains_key(prompt) {
+            out.push(("check_prompt", format!("unknown prompt {prompt:?}")));
+        }
+    }
+    if flow.steps.contains_key(crate::abuse::CHECK_STEP) {
+        let m = format!("the step name {:?} is reserved", crate::abuse::CHECK_STEP);
+        out.push(("steps", m));
+    }
+    out
+}
+
 /// Whether `{hours}` has wording in `lang`; asked with a sample week, as the
 /// real one may be empty (then the phrase is empty in every language).
 fn can_speak_hours(lang: &str) -> bool {
@@ -177,6 +204,7 @@ fn can_speak_hours(lang: &str) -> bool {
 fn unreachable(flow: &Flow) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut todo = VecDeque::from([flow.start.as_str()]);
+    todo.extend(flow.refused.as_deref());
     while let Some(name) = todo.pop_front() {
         if !seen.insert(name) {
             continue;

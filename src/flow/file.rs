@@ -18,6 +18,15 @@ pub struct Flow {
     /// can leave a message even when something failed.
     #[serde(default)]
     pub fallback_voicemail: Option<String>,
+    /// The `hangup` step a blocked or flood-limited caller hears (a calm,
+    /// neutral message, never "you are blocked"); without it, the fallback
+    /// prompt and a hang-up. See `crate::abuse`.
+    #[serde(default)]
+    pub refused: Option<String>,
+    /// The prompt that asks a withheld caller to press 5 while withheld
+    /// calls flood in (`[abuse] anonymous_check`).
+    #[serde(default)]
+    pub check_prompt: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -32,6 +32,8 @@ pub struct App {
     pub sessions: super::page::Sessions,
     /// Every Prometheus series of this process (see `crate::metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Bans, flood limits and the anonymous-caller check (`crate::abuse`).
+    pub abuse: crate::abuse::Abuse,
 }
 
 impl App {
@@ -50,8 +52,11 @@ impl App {
         let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
         outbox.sent = metrics.emails_sent();
         let outbox = Arc::new(outbox);
+        let kv = store.kv();
+        let abuse = crate::abuse::Abuse::new(&settings, kv.clone(), metrics.clone());
         Arc::new(App {
-            kv: store.kv(),
+            kv,
+            abuse,
             metrics,
             outbox,
             settings,

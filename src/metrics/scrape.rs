@@ -1,5 +1,5 @@
 //! What a scrape reads: the shared store (callers waiting, counsellors by
-//! status, its counters), the email backlog and the schedule, each at the
+//! status, its counters, live bans), the email backlog and the schedule, each at the
 //! instant of the scrape, then the whole registry as Prometheus text.
 //!
 //! Reading the store at scrape time, instead of counting in each process,
@@ -39,6 +39,8 @@ pub async fn render(app: &App) -> String {
     let outbox = tokio::time::timeout(READ_BUDGET, app.outbox.queue.counts()).await;
     let outbox = outbox.ok().and_then(Result::ok);
     let open = app.settings.schedule.decide(now).is_open();
+    let bans = tokio::time::timeout(READ_BUDGET, app.abuse.count_bans(now)).await;
+    let bans = bans.ok().flatten();
 
     let _guard = SCRAPE.lock().unwrap_or_else(|e| e.into_inner());
     m.schedule_open.set(i64::from(open));
@@ -53,6 +55,9 @@ pub async fn render(app: &App) -> String {
         set_counter(&m.leases_expired, s.leases_expired);
         set_counter(&m.auto_away, s.auto_away);
         set_counter(&m.line_abandoned, s.abandoned);
+    }
+    if let Some(n) = bans {
+        app.abuse.series.bans.set(clamp(n as u64));
     }
     if let Some(c) = &outbox {
         for (state, n) in [
@@ -71,6 +76,7 @@ pub async fn render(app: &App) -> String {
             let name = f.name();
             (stats.is_some() || !STORE_FAMILIES.contains(&name))
                 && (outbox.is_some() || name != "lotse_email_outbox_jobs")
+                && (bans.is_some() || name != "lotse_abuse_bans")
                 && (redis || name != "lotse_redis_up")
         })
         .collect();

@@ -10,7 +10,7 @@ use crate::routing::Status;
 
 /// Every value `lotse_calls_total{outcome}` takes; all are pre-set to 0 so
 /// a rate over them exists from the first scrape.
-pub const OUTCOMES: [&str; 8] = [
+pub const OUTCOMES: [&str; 10] = [
     "connected",
     "off_hours",
     "holiday",
@@ -19,6 +19,8 @@ pub const OUTCOMES: [&str; 8] = [
     "abandoned",
     "voicemail",
     "fallback_error",
+    "blocked",
+    "limited",
 ];
 
 /// Waits from a few seconds to the ten minutes nobody should wait; 30 s is a
@@ -92,7 +94,7 @@ impl Metrics {
     pub fn new(languages: &[String]) -> Metrics {
         let r = Registry::new_custom(Some("lotse".into()), None).expect("valid prefix");
         let m = Metrics {
-            calls: counter_vec(&r, "calls_total", "Calls by outcome (connected, off_hours, holiday, closure, no_counsellor, abandoned, voicemail, fallback_error) and language. A call can pass through several, e.g. off_hours then voicemail.", &["outcome", "lang"]),
+            calls: counter_vec(&r, "calls_total", "Calls by outcome (connected, off_hours, holiday, closure, no_counsellor, abandoned, voicemail, fallback_error, blocked = a ban matched, limited = flood limit or failed anonymous check) and language. A call can pass through several, e.g. off_hours then voicemail.", &["outcome", "lang"]),
             wait: histogram_vec(&r, "call_wait_seconds", "Time from reaching the counsellor step until a counsellor took the call (outcome=connected) or the caller hung up (outcome=abandoned).", &WAIT_BUCKETS, &["outcome"]),
             rings: counter_vec(&r, "ring_attempts_total", "Counsellor phones rung, by how the ring ended (answered, declined, not_answered, caller_gone).", &["result"]),
             http_requests: counter_vec(&r, "http_requests_total", "HTTP requests by matched route (never the raw path), method and status code.", &["route", "method", "status"]),

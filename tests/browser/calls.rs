@@ -13,6 +13,16 @@ use lotse::routing::Status;
 use crate::world::{World, PUBLIC_URL, TWILIO_TOKEN};
 
 async fn signed_post(w: &World, path_and_query: &str, params: &[(&str, &str)]) -> (u16, String) {
+    signed_post_to(w, w.addr, path_and_query, params).await
+}
+
+/// As Twilio would post to the instance at `addr` (several share one Redis).
+pub async fn signed_post_to(
+    w: &World,
+    addr: std::net::SocketAddr,
+    path_and_query: &str,
+    params: &[(&str, &str)],
+) -> (u16, String) {
     let params: Vec<(String, String)> = params
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -24,7 +34,7 @@ async fn signed_post(w: &World, path_and_query: &str, params: &[(&str, &str)]) -
         .finish();
     let resp = w
         .http
-        .post(format!("http://{}{}", w.addr, path_and_query))
+        .post(format!("http://{addr}{path_and_query}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("X-Twilio-Signature", sig)
         .body(body)
@@ -59,7 +69,7 @@ fn url_of(twiml: &str, element: &str, name: &str) -> String {
 }
 
 /// The path and query of the first `<Gather action="…">`.
-fn gather_action(twiml: &str) -> String {
+pub fn gather_action(twiml: &str) -> String {
     url_of(twiml, "<Gather", "action")
 }
 

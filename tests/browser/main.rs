@@ -3,8 +3,13 @@
 //! `redis-server`. Part of `cargo test`; fails loudly, never skips, when
 //! chromium or the npm packages are missing (`.ci/run` installs both).
 
+mod block;
 mod calls;
+#[path = "../support/captured_logs.rs"]
+mod captured_logs;
 mod control;
+#[path = "../support/privacy_scan.rs"]
+mod privacy_scan;
 #[path = "../support/redis_server.rs"]
 mod redis_server;
 mod world;
@@ -16,6 +21,10 @@ use std::time::Duration;
 use world::{World, ANNA, BEN, OPERATOR, TTL_S};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One chromium at a time: two at once on a small machine make the
+/// "within two seconds" checks flaky.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -34,18 +43,25 @@ fn preflight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counsellor_page_in_chromium() {
+    let _one = ONE_BROWSER.lock().await;
     preflight();
     let world = Arc::new(World::start().await);
     let lotse = format!("http://{}", world.addr);
     let control = format!("http://{}", control::serve(world.clone()).await);
+    run_script("run.mjs", &lotse, &control).await;
+}
+
+/// Runs a browser script against `lotse` and its `control` server; fails
+/// with the script's output unless it ends with "all browser tests passed".
+pub async fn run_script(script: &str, lotse: &str, control: &str) -> String {
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).expect("tests/artifacts");
 
     let run = tokio::process::Command::new("node")
-        .arg("run.mjs")
+        .arg(script)
         .current_dir(browser_dir())
-        .env("LOTSE_URL", &lotse)
-        .env("CONTROL_URL", &control)
+        .env("LOTSE_URL", lotse)
+        .env("CONTROL_URL", control)
         .env("CHROMIUM", CHROMIUM)
         .env("ARTIFACTS", &artifacts)
         .env("TTL_S", TTL_S.to_string())
@@ -59,7 +75,7 @@ async fn counsellor_page_in_chromium() {
         .await
         .expect("browser tests took over 3 minutes")
         .expect("cannot run node: install nodejs (see .ci/run)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     assert!(
@@ -68,4 +84,5 @@ async fn counsellor_page_in_chromium() {
         out.status
     );
     assert!(stdout.contains("all browser tests passed"), "{stdout}");
+    stdout
 }

@@ -22,6 +22,8 @@ pub const OPERATOR: &str = "operator-browser-token-5be4";
 pub const TWILIO_TOKEN: &str = "twilio-browser-token";
 pub const PUBLIC_URL: &str = "http://lotse.test";
 pub const TTL_S: i64 = 10;
+/// `[abuse] key`: bans and flood limits are on, as in production.
+pub const ABUSE_KEY: &str = "browser-abuse-key-5f0e2d7c9a1b3e4f6a8c0d2e";
 
 /// Real time plus an offset the test moves forward.
 #[derive(Default)]
@@ -121,6 +123,7 @@ impl World {
         let mut settings = None;
         figment::Jail::expect_with(|jail| {
             jail.set_env("LOTSE_TWILIO__AUTH_TOKEN", TWILIO_TOKEN);
+            jail.set_env("LOTSE_ABUSE__KEY", ABUSE_KEY);
             settings = Some(lotse::config::load(Some(&path)).map_err(|e| e.to_string())?);
             Ok(())
         });

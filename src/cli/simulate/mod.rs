@@ -4,6 +4,7 @@
 //! `{"open", "reason", "holiday", "next_open", "steps", "twiml"}` (plus
 //! `closes_at` and `responses`, the markup of every turn).
 
+mod abuse;
 mod describe;
 mod walk;
 mod world;
@@ -51,6 +52,8 @@ pub struct Args {
     /// Print one JSON object instead of a readable transcript.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    abuse: abuse::AbuseArgs,
 }
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
@@ -82,10 +85,10 @@ pub fn run(args: &Args) -> ExitCode {
         busy: args.busy,
         wait: args.wait.map(i64::from),
     };
-    let simulated = transcript(&settings, &scenario);
+    let simulated = abuse::with_screening(&settings, &scenario, &args.abuse);
     match runtime.block_on(simulated) {
         Ok(t) if args.json => {
-            println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+            println!("{}", t.json());
             ExitCode::SUCCESS
         }
         Ok(t) => {

@@ -23,6 +23,10 @@ pub enum ApiError {
     BadRequest(String),
     UnsupportedMediaType,
     NotFound(&'static str),
+    /// The request clashes with the state (a full ban list).
+    Conflict(&'static str),
+    /// A feature that is switched off by configuration.
+    Off(&'static str),
     /// The presence store (Redis) does not answer: retry later.
     Unavailable,
 }
@@ -49,6 +53,8 @@ impl ApiError {
                 "send a JSON body with Content-Type: application/json".into(),
             ),
             ApiError::NotFound(what) => (StatusCode::NOT_FOUND, (*what).into()),
+            ApiError::Conflict(why) => (StatusCode::CONFLICT, (*why).into()),
+            ApiError::Off(why) => (StatusCode::SERVICE_UNAVAILABLE, (*why).into()),
             ApiError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the presence store is unavailable; try again shortly".into(),

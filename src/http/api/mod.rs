@@ -7,8 +7,10 @@
 //! - `error`: [`ApiError`] → status + `{"error": "…"}`; the `Json` extractor that answers 400.
 //! - `presence`: reading, setting and renewing presence in the store; the JSON view.
 //! - `handlers` (own and operator presence), `hotline`: the handlers.
+//! - `blocks`: "block this caller" and the operator's ban list (`crate::abuse`).
 
 mod auth;
+mod blocks;
 mod error;
 mod handlers;
 mod hotline;
@@ -20,7 +22,7 @@ use axum::http::header::{CACHE_CONTROL, X_CONTENT_TYPE_OPTIONS};
 use axum::http::HeaderValue;
 use axum::middleware::map_response;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 pub use auth::{role_for_token, session, Role};
@@ -36,6 +38,9 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/me/heartbeat", post(handlers::heartbeat))
         .route("/counsellors", get(handlers::team))
         .route("/counsellors/{id}/status", put(handlers::put_status))
+        .route("/me/block", get(blocks::mine).post(blocks::block))
+        .route("/blocks", get(blocks::list))
+        .route("/blocks/{id}", delete(blocks::lift))
         .route("/hotline", get(hotline::get))
         .fallback(|| async { ApiError::NotFound("no such API route") })
         .layer(map_response(no_store))

@@ -18,6 +18,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("i18n.js", JS, include_str!("assets/i18n.js")),
     ("operator.js", JS, include_str!("assets/operator.js")),
     ("api.js", JS, include_str!("assets/api.js")),
+    ("block.js", JS, include_str!("assets/block.js")),
+    ("block.css", CSS, include_str!("assets/block.css")),
     ("app.css", CSS, include_str!("assets/app.css")),
     ("icon.svg", SVG, include_str!("assets/icon.svg")),
 ];

@@ -67,6 +67,12 @@ pub async fn dial(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signed) 
         xml(app.fallback_for(lang))
     };
     let work = async {
+        if result == RingResult::Talked {
+            // In case the whisper's own note was lost: idempotent.
+            app.abuse
+                .answered(&event.call_id, &counsellor, app.clock.now())
+                .await;
+        }
         let turn = connect::ring_ended(
             &ctx(&app),
             &event.call_id,
@@ -102,7 +108,13 @@ pub async fn whisper(State(app): State<Arc<App>>, Signed { form, cb, .. }: Signe
                     .await
                 {
                     Whispered::Ask(actions) => actions,
-                    Whispered::Bridge => Vec::new(),
+                    Whispered::Bridge => {
+                        // From now on this counsellor can block the caller.
+                        app.abuse
+                            .answered(&parent, &counsellor, app.clock.now())
+                            .await;
+                        Vec::new()
+                    }
                     Whispered::Decline => vec![Action::Hangup],
                 };
             Ok::<_, ConnectError>(actions)

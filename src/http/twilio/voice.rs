@@ -8,6 +8,7 @@ use axum::response::Response;
 use tracing::{info, warn};
 
 use super::{bad_request, ctx, within_budget, xml, Signed};
+use crate::abuse;
 use crate::call::CallEvent;
 use crate::connect::{self, phone_presence, ConnectError};
 use crate::flow::{self, Action, Resume};
@@ -51,9 +52,32 @@ async fn answer(
     let flow = &app.settings.flow;
     let ctx = ctx(app);
     let sit = ctx.situation(None);
-    let new_call = cb.step.is_none();
+    let mut new_call = cb.step.is_none();
     let mut turn = match cb.step {
-        None => flow::start(flow, &sit, Some(lang))?,
+        // Screened before the flow starts: a blocked or flooding caller
+        // hears the neutral message, a withheld one in a burst the check.
+        None => {
+            let verdict = app
+                .abuse
+                .screen(&event.call_id, &event.caller, ctx.now)
+                .await;
+            if let Some(actions) = abuse::answer_for(verdict, flow, &sit, lang) {
+                return Ok(actions);
+            }
+            flow::start(flow, &sit, Some(lang))?
+        }
+        Some(step) if step == abuse::CHECK_STEP => {
+            let (digits, asked) = (event.digits.as_deref(), cb.progress.rung);
+            if let Some(actions) = app
+                .abuse
+                .check_answer(flow, &sit, lang, digits, asked)
+                .await
+            {
+                return Ok(actions);
+            }
+            new_call = true;
+            flow::start(flow, &sit, Some(lang))?
+        }
         // The unannounced `*` in a menu without a `*` option: the PIN
         // question of presence by phone, the same for every caller.
         Some(step) if presence_key(flow.steps.get(&step), event.digits.as_deref()) => {
@@ -96,6 +120,7 @@ pub async fn status(State(app): State<Arc<App>>, Signed { form, .. }: Signed) ->
             "call status"
         );
         if event.call_status.is_final() {
+            app.abuse.call_ended(&event.call_id, app.clock.now()).await;
             connect::call_over(&ctx(&app), &event.call_id).await?;
         }
         Ok::<_, ConnectError>(Vec::new())

@@ -7,6 +7,7 @@
 import * as api from "./api.js";
 import { apply, hotlineText, t, time, toggle } from "./i18n.js";
 import { renderOperator, wireOperator } from "./operator.js";
+import { refreshBans, refreshBlock, renderBans, renderBlock, resetBlock, wireBlock } from "./block.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
@@ -30,6 +31,7 @@ function signedOut(note) {
   clearTimeout(pollTimer);
   clearInterval(beatTimer);
   session = me = hotline = null;
+  resetBlock();
   api.setCsrf("");
   $("signin-error").textContent = "";
   $("signin-note").textContent = note || "";
@@ -95,8 +97,14 @@ async function poll() {
   } else {
     $(where).textContent = "";
     hotline = line.data;
-    if (session.role === "operator") renderOperator(who.data, hotline);
-    else me = who.data;
+    if (session.role === "operator") {
+      renderOperator(who.data, hotline);
+      await refreshBans();
+    } else {
+      me = who.data;
+      await refreshBlock(me, zone());
+    }
+    if (!session) return;
     render();
   }
   if (session) pollTimer = setTimeout(poll, POLL_MS);
@@ -125,6 +133,7 @@ function render() {
   if (!session) return;
   if (session.role === "operator") {
     renderOperator(null, hotline);
+    renderBans(zone());
     return;
   }
   $("hello").textContent = t("hello", { name: session.name || session.id });
@@ -144,7 +153,11 @@ function render() {
   for (const b of document.querySelectorAll("[data-set]")) {
     b.setAttribute("aria-pressed", String(b.dataset.set === me.status));
   }
+  renderBlock(tz);
 }
+
+/// The hotline's time zone, once known.
+const zone = () => (hotline ? hotline.timezone : undefined);
 
 function wire() {
   $("signin-form").addEventListener("submit", signIn);
@@ -165,6 +178,7 @@ function wire() {
     }
   });
   wireOperator(() => session, failed, poll);
+  wireBlock(zone);
 }
 
 async function start() {
