@@ -3,9 +3,12 @@
 //! `serve` runs and what `simulate` shows.
 
 mod check;
+mod check_sipgate;
 mod outbox;
 mod serve;
 mod simulate;
+mod simulate_setup;
+mod simulate_sipgate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -33,6 +33,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         } else if twilio.tokens.is_empty() {
             warn!("no Twilio auth token (LOTSE_TWILIO__AUTH_TOKEN): every webhook is refused with 403");
         }
+        if settings.sipgate.enabled && settings.sipgate.token.is_none() {
+            warn!("[sipgate] enabled without LOTSE_SIPGATE__TOKEN: calls are not ended after a final message, and callback links hold for this process only");
+        }
         let source = settings.source.name();
         let listen = settings.listen;
         let app = match App::new(settings, Arc::new(SystemClock)) {
@@ -43,6 +46,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             }
         };
         tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
+        if app.sipgate.is_some() {
+            tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
+        }
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
         let metrics = match crate::metrics::endpoint::bind_separately(&app).await {
             Ok(bound) => bound.map(crate::metrics::endpoint::spawn_separately),

@@ -16,15 +16,13 @@ use crate::config::Settings;
 use crate::connect::{self, ConnectError, Ctx};
 use crate::flow::{self, Action, Pending, Step, Turn};
 use crate::providers::twilio::twiml;
-use crate::routing::{MemoryStore, Presence, Store, StoreError};
-use crate::schedule::{ClosedReason, Decision};
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     config: ConfigArg,
     /// The instant of the call, RFC 3339 (e.g. 2026-12-24T10:00:00+01:00).
-    #[arg(long, value_parser = parse_instant)]
+    #[arg(long, value_parser = super::simulate_setup::parse_instant)]
     at: DateTime<Utc>,
     /// Keys the caller presses, one menu after another (e.g. 91 = English, then 1).
     #[arg(long, default_value = "")]
@@ -39,13 +37,17 @@ pub struct Args {
     /// Print one JSON object instead of a readable transcript.
     #[arg(long)]
     json: bool,
+    /// Whose markup to show: `twilio` (TwiML) or `sipgate` (sipgate.io XML).
+    #[arg(long, value_enum, default_value_t = Provider::Twilio)]
+    provider: Provider,
 }
 
-fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Provider {
+    Twilio,
+    Sipgate,
 }
+
 
 pub fn run(args: &Args) -> ExitCode {
     let settings = match super::load(&args.config) {
@@ -62,6 +64,16 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if args.provider == Provider::Sipgate {
+        let walk = super::simulate_sipgate::transcript(
+            &settings,
+            args.at,
+            &args.press,
+            args.lang.as_deref(),
+            args.available,
+        );
+        return super::simulate_sipgate::print(runtime.block_on(walk), args.json);
+    }
     let simulated = transcript(
         &settings,
         args.at,
@@ -108,7 +120,7 @@ pub async fn transcript(
     available: usize,
 ) -> Result<Transcript, ConnectError> {
     let flow = &settings.flow;
-    let store = simulated_store(
+    let store = super::simulate_setup::simulated_store(
         settings,
         at,
         lang.unwrap_or(&flow.default_language),
@@ -176,22 +188,7 @@ pub async fn transcript(
         };
         turn = next;
     }
-    let (open, reason, holiday, next_open, closes_at) = match settings.schedule.decide(at) {
-        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
-        Decision::Closed { reason, next_open } => {
-            let holiday = match &reason {
-                ClosedReason::Holiday(h) => Some(h.name_de),
-                _ => None,
-            };
-            (
-                false,
-                Some(reason.code()),
-                holiday,
-                next_open.map(|t| t.to_rfc3339()),
-                None,
-            )
-        }
-    };
+    let (open, reason, holiday, next_open, closes_at) = super::simulate_setup::decision(settings, at);
     Ok(Transcript {
         open,
         reason,
@@ -204,36 +201,7 @@ pub async fn transcript(
     })
 }
 
-/// An in-memory store with the team registered and `available` of those
-/// who speak `lang` set available at `at`.
-async fn simulated_store(
-    settings: &Settings,
-    at: DateTime<Utc>,
-    lang: &str,
-    available: usize,
-) -> Result<Store, StoreError> {
-    let store = Store::Memory(MemoryStore::new());
-    for c in &settings.counsellors {
-        store.register(&c.id, &c.pools, at).await?;
-    }
-    let speakers = settings
-        .counsellors
-        .iter()
-        .filter(|c| c.pools.iter().any(|p| p.as_str() == lang));
-    for c in speakers.take(available) {
-        store
-            .set_status(
-                &c.id,
-                Presence::Available,
-                at,
-                settings.routing.presence_ttl,
-            )
-            .await?;
-    }
-    Ok(store)
-}
-
-fn describe(step: &str, action: &Action) -> Value {
+pub(super) fn describe(step: &str, action: &Action) -> Value {
     match action {
         Action::Say(s) => json!({"step": step, "do": "say", "lang": s.tts_lang, "text": s.text}),
         Action::Play { file } => json!({"step": step, "do": "play", "file": file}),
@@ -265,7 +233,7 @@ fn describe(step: &str, action: &Action) -> Value {
 }
 
 impl Transcript {
-    fn human(&self) -> String {
+    pub(super) fn human(&self) -> String {
         let mut out = match (self.open, self.reason) {
             (true, _) => format!(
                 "open (closes {})\n",
@@ -290,7 +258,7 @@ impl Transcript {
     }
 }
 
-fn line(s: &Value, indent: &str) -> String {
+pub(super) fn line(s: &Value, indent: &str) -> String {
     let step = s["step"].as_str().unwrap_or("");
     let what = s["do"].as_str().unwrap_or("");
     let detail = ["text", "digits", "file", "note", "to", "counsellor"]

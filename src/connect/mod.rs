@@ -6,6 +6,7 @@
 //! Every function takes the instant it acts for; nothing here reads the
 //! clock, the network (beyond the store) or HTTP.
 
+mod ended;
 mod line;
 pub mod phone_presence;
 mod ring;
@@ -16,6 +17,7 @@ use crate::config::Settings;
 use crate::flow::{self, FlowError, Resume, Situation, Turn};
 use crate::routing::{Store, StoreError};
 
+pub use ended::ring_failed_call_over;
 pub use line::at_counsellor_step;
 pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 

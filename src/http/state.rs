@@ -29,6 +29,8 @@ pub struct App {
     pub sessions: super::page::Sessions,
     /// Every Prometheus series of this process (see `crate::metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The sipgate.io adapter, with `[sipgate] enabled`.
+    pub sipgate: Option<super::sipgate::Sipgate>,
 }
 
 impl App {
@@ -47,7 +49,12 @@ impl App {
         let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
         outbox.sent = metrics.emails_sent();
         let outbox = Arc::new(outbox);
+        let sipgate = settings
+            .sipgate
+            .enabled
+            .then(|| super::sipgate::Sipgate::new(&settings));
         Arc::new(App {
+            sipgate,
             metrics,
             outbox,
             settings,

@@ -52,6 +52,9 @@ async fn answer(
     let ctx = ctx(app);
     let sit = ctx.situation(None);
     let new_call = cb.step.is_none();
+    if new_call {
+        app.metrics.calls_started.with_label_values(&["twilio"]).inc();
+    }
     let mut turn = match cb.step {
         None => flow::start(flow, &sit, Some(lang))?,
         // The unannounced `*` in a menu without a `*` option: the PIN

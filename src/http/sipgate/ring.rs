@@ -1,0 +1,62 @@
+//! Ringing a counsellor, seen from sipgate: there is no whisper and no
+//! result callback of the `Dial`, only the call's own events.
+//! - `answer` (to the `Dial`'s `onAnswer`): the counsellor's phone picked
+//!   up — recorded as the counsellor taking the call (without a key press,
+//!   a personal voicemail that picks up counts too: the README says so).
+//! - `hangup` (to its `onHangup`): `normalClearing` after a talk ends the
+//!   call and starts the wrap-up; `cancel` is a caller who gave up while it
+//!   rang; busy, rejected or unreachable ends the caller's call on sipgate,
+//!   so the miss is counted and the call lets go of everything.
+//! - `hangup` to a bare link (menu, line): the call is over, like Twilio's
+//!   final status callback.
+//!
+//! The answers to these events are ignored by sipgate; they are empty.
+
+use axum::response::Response;
+use tracing::{info, warn};
+
+use super::{ctx, render};
+use crate::call::{CallId, Caller};
+use crate::connect::{self, RingResult};
+use crate::http::App;
+use crate::providers::sipgate::{Cause, Reply, Target};
+use crate::routing::CounsellorId;
+
+pub async fn answered(app: &App, call: &CallId, target: &Target) -> Response {
+    let ctx = ctx(app);
+    match ring_of(target) {
+        Some((at, counsellor)) => {
+            // The same as a whisper's key press: recorded, counted as connected.
+            connect::whisper(&ctx, call, &counsellor, at, Some("1")).await;
+        }
+        None => info!("answer event without a ring; nothing to record"),
+    }
+    render(app, call, &Reply::Nothing)
+}
+
+pub async fn hung_up(app: &App, call: &CallId, cause: Cause, target: &Target) -> Response {
+    let ctx = ctx(app);
+    let result = match ring_of(target) {
+        Some((at, counsellor)) => {
+            let ended = |result| connect::ring_ended(&ctx, call, &Caller::Withheld, &counsellor, result, at);
+            match cause {
+                Cause::NormalClearing => ended(RingResult::Talked).await.map(drop),
+                Cause::Cancel => ended(RingResult::CallerGone).await.map(drop),
+                _ => connect::ring_failed_call_over(&ctx, call, &counsellor).await,
+            }
+        }
+        None => connect::call_over(&ctx, call).await.map(drop),
+    };
+    match result {
+        Ok(()) => info!(cause = ?cause, "call over"),
+        // The store's deadlines release whatever the call held.
+        Err(e) => warn!(error = %e, "cannot record the end of the call"),
+    }
+    render(app, call, &Reply::Nothing)
+}
+
+fn ring_of(target: &Target) -> Option<(&crate::flow::Resume, CounsellorId)> {
+    let at = target.at.as_ref()?;
+    let counsellor = CounsellorId::parse(target.counsellor.as_deref()?)?;
+    Some((at, counsellor))
+}
