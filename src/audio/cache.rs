@@ -45,7 +45,9 @@ impl Cache {
         let tmp = self.dir.join(format!(".{key}.tmp"));
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, self.path(key)).await?;
-        let written = self.since_sweep.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let written = self
+            .since_sweep
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if written + bytes.len() as u64 > self.max_bytes / 10 {
             self.since_sweep.store(0, Ordering::Relaxed);
             let (dir, max) = (self.dir.clone(), self.max_bytes);
@@ -110,7 +112,10 @@ mod tests {
             .map(|e| e.unwrap().metadata().unwrap().len())
             .sum();
         assert!(size <= 10_000, "{size}");
-        assert!(cache.get("second").await.is_none(), "the least recently used goes first");
+        assert!(
+            cache.get("second").await.is_none(),
+            "the least recently used goes first"
+        );
         assert!(cache.get("fourth").await.is_some());
     }
 }

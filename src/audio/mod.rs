@@ -219,7 +219,10 @@ mod tests {
 
     fn tone_tts() -> Tts {
         // A real engine stand-in that needs no voice data: sox makes 0.3 s of tone.
-        let command = ["sox", "-n", "-r", "16000", "-c", "2", "-b", "16", "{out}", "synth", "0.3", "sine", "440"];
+        let command = [
+            "sox", "-n", "-r", "16000", "-c", "2", "-b", "16", "{out}", "synth", "0.3", "sine",
+            "440",
+        ];
         Tts {
             command: command.map(String::from).to_vec(),
             voices: Default::default(),
@@ -239,8 +242,16 @@ mod tests {
         let out = r.render(&list).await.unwrap();
         assert!(wav::is_telephone(&out.wav));
         // 0.3 s + 1 s + 12 s of hold music + two gaps of 0.25 s
-        assert!((out.duration.as_secs_f64() - 13.8).abs() < 0.01, "{:?}", out.duration);
-        let cached = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "wav")).count();
+        assert!(
+            (out.duration.as_secs_f64() - 13.8).abs() < 0.01,
+            "{:?}",
+            out.duration
+        );
+        let cached = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
+            .count();
         assert_eq!(cached, 1, "one synthesized piece cached");
     }
 
@@ -250,9 +261,16 @@ mod tests {
         let mut tts = tone_tts();
         tts.command[0] = "/nonexistent/tts".into();
         let r = Renderer::with(tts, dir.path(), 1 << 20, None);
-        let err = r.render(&Playlist(vec![Piece::Speech("x".into(), "de".into())])).await;
-        assert!(matches!(err, Err(AudioError::Tts(TtsError::Spawn { .. }))), "{err:?}");
-        let err = r.render(&Playlist(vec![Piece::Recording("nope.wav".into())])).await;
+        let err = r
+            .render(&Playlist(vec![Piece::Speech("x".into(), "de".into())]))
+            .await;
+        assert!(
+            matches!(err, Err(AudioError::Tts(TtsError::Spawn { .. }))),
+            "{err:?}"
+        );
+        let err = r
+            .render(&Playlist(vec![Piece::Recording("nope.wav".into())]))
+            .await;
         assert!(matches!(err, Err(AudioError::NoRecording(_))));
     }
 }

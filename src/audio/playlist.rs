@@ -93,12 +93,16 @@ mod tests {
             voice: Some("Polly.Marlene".into()),
         });
         assert!(list.push(&say));
-        assert!(list.push(&Action::Play { file: "hold.wav".into() }));
+        assert!(list.push(&Action::Play {
+            file: "hold.wav".into()
+        }));
         assert!(list.push(&Action::Pause { seconds: 1 }));
         assert!(!list.push(&Action::Hangup));
         assert_eq!(list.0.len(), 3);
         let recipe = list.encode();
-        assert!(recipe.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(recipe
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(Playlist::decode(&recipe), Some(list));
     }
 
@@ -106,10 +110,27 @@ mod tests {
     fn recipes_out_of_bounds_are_refused() {
         let enc = |l: Playlist| l.encode();
         assert_eq!(Playlist::decode(&enc(Playlist::default())), None);
-        assert_eq!(Playlist::decode(&enc(Playlist(vec![Piece::Recording("../etc/passwd".into())]))), None);
-        assert_eq!(Playlist::decode(&enc(Playlist(vec![Piece::Silence(3600)]))), None);
-        assert_eq!(Playlist::decode(&enc(Playlist(vec![Piece::Speech("x".repeat(5000), "de".into())]))), None);
-        assert_eq!(Playlist::decode(&enc(Playlist(vec![Piece::Silence(1); 33]))), None);
+        assert_eq!(
+            Playlist::decode(&enc(Playlist(vec![Piece::Recording(
+                "../etc/passwd".into()
+            )]))),
+            None
+        );
+        assert_eq!(
+            Playlist::decode(&enc(Playlist(vec![Piece::Silence(3600)]))),
+            None
+        );
+        assert_eq!(
+            Playlist::decode(&enc(Playlist(vec![Piece::Speech(
+                "x".repeat(5000),
+                "de".into()
+            )]))),
+            None
+        );
+        assert_eq!(
+            Playlist::decode(&enc(Playlist(vec![Piece::Silence(1); 33]))),
+            None
+        );
         assert_eq!(Playlist::decode("not base64 at all!"), None);
         assert_eq!(Playlist::decode(&URL_SAFE_NO_PAD.encode("{}")), None);
     }

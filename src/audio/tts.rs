@@ -28,7 +28,12 @@ pub enum TtsError {
 
 /// The WAV the engine makes of `text` in `voice`; `scratch` is a directory
 /// for its temporary output.
-pub async fn speak(tts: &Tts, voice: &str, text: &str, scratch: &Path) -> Result<Vec<u8>, TtsError> {
+pub async fn speak(
+    tts: &Tts,
+    voice: &str,
+    text: &str,
+    scratch: &Path,
+) -> Result<Vec<u8>, TtsError> {
     let mut name = [0u8; 12];
     getrandom::fill(&mut name).expect("the OS has randomness");
     let out = scratch.join(format!(

@@ -97,7 +97,12 @@ mod tests {
 
     #[test]
     fn tts_output_becomes_telephone_audio() {
-        let tts = WavSpec { channels: 1, sample_rate: 22050, bits_per_sample: 16, sample_format: SampleFormat::Int };
+        let tts = WavSpec {
+            channels: 1,
+            sample_rate: 22050,
+            bits_per_sample: 16,
+            sample_format: SampleFormat::Int,
+        };
         let bytes = wav(tts, 22050);
         assert!(!is_telephone(&bytes));
         let samples = to_telephone(&bytes).unwrap();
@@ -111,7 +116,12 @@ mod tests {
 
     #[test]
     fn stereo_float_is_mixed_down() {
-        let s = WavSpec { channels: 2, sample_rate: 16000, bits_per_sample: 32, sample_format: SampleFormat::Float };
+        let s = WavSpec {
+            channels: 2,
+            sample_rate: 16000,
+            bits_per_sample: 32,
+            sample_format: SampleFormat::Float,
+        };
         let samples = to_telephone(&wav(s, 1600)).unwrap();
         assert_eq!(samples.len(), 800);
     }

@@ -36,10 +36,18 @@ pub fn report(settings: &Settings) -> (Vec<String>, bool) {
         synthesized.len(),
         synthesized.join(", ")
     ));
-    out.push(format!("sipgate: {} recorded: {}", recorded.len(), recorded.join(", ")));
+    out.push(format!(
+        "sipgate: {} recorded: {}",
+        recorded.len(),
+        recorded.join(", ")
+    ));
     let (lines, engine_ok) = try_engine(settings);
     out.extend(lines);
-    out.extend(warnings(settings).into_iter().map(|w| format!("warning: {w}")));
+    out.extend(
+        warnings(settings)
+            .into_iter()
+            .map(|w| format!("warning: {w}")),
+    );
     if s.token.is_none() {
         out.push("note: no sipgate call-control token (LOTSE_SIPGATE__TOKEN): calls are not ended after a final message".into());
     }
@@ -56,13 +64,22 @@ fn try_engine(settings: &Settings) -> (Vec<String>, bool) {
         64 << 20,
         settings.audio_dir.clone(),
     );
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-        return (vec!["error: cannot start a runtime to try the TTS engine".into()], false);
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return (
+            vec!["error: cannot start a runtime to try the TTS engine".into()],
+            false,
+        );
     };
     let mut out = Vec::new();
     let mut ok = true;
     for (lang, language) in &settings.flow.languages {
-        let list = Playlist(vec![Piece::Speech(settings.hotline.name.clone(), language.tts.clone())]);
+        let list = Playlist(vec![Piece::Speech(
+            settings.hotline.name.clone(),
+            language.tts.clone(),
+        )]);
         match runtime.block_on(renderer.render(&list)) {
             Ok(r) => out.push(format!(
                 "sipgate: TTS works for {lang} (voice {}, {:.1} s of 8 kHz mono audio for {:?})",

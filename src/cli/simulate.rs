@@ -48,7 +48,6 @@ pub enum Provider {
     Sipgate,
 }
 
-
 pub fn run(args: &Args) -> ExitCode {
     let settings = match super::load(&args.config) {
         Ok(s) => s,
@@ -188,7 +187,8 @@ pub async fn transcript(
         };
         turn = next;
     }
-    let (open, reason, holiday, next_open, closes_at) = super::simulate_setup::decision(settings, at);
+    let (open, reason, holiday, next_open, closes_at) =
+        super::simulate_setup::decision(settings, at);
     Ok(Transcript {
         open,
         reason,

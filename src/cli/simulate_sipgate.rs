@@ -85,9 +85,15 @@ pub async fn transcript(
         steps.extend(turn_now.played.iter().map(|(s, a)| describe(s, a)));
         let reply = plan(&turn_now.actions());
         responses.push(render(&reply, &links));
-        let Reply::Gather { max_digits, next, .. } = &reply else {
+        let Reply::Gather {
+            max_digits, next, ..
+        } = &reply
+        else {
             if matches!(reply, Reply::PlayThenHangup { .. }) {
-                steps.push(note("hangup", "after the message: DELETE /calls/{callId} (call control)"));
+                steps.push(note(
+                    "hangup",
+                    "after the message: DELETE /calls/{callId} (call control)",
+                ));
             }
             break;
         };
@@ -103,7 +109,10 @@ pub async fn transcript(
                 flow::resume(flow, &sit, at, Some(&digits))?
             }
             Then::Continue if matches!(flow.steps.get(&at.step), Some(Step::Counsellor { .. })) => {
-                steps.push(note(&at.step, "waits in line; nobody frees up in a simulation"));
+                steps.push(note(
+                    &at.step,
+                    "waits in line; nobody frees up in a simulation",
+                ));
                 break;
             }
             Then::Continue => flow::resume(flow, &sit, at, None)?,

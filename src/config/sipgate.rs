@@ -55,9 +55,18 @@ fn default_api_url() -> String {
 }
 
 fn default_tts_command() -> Vec<String> {
-    ["espeak-ng", "-v", "{voice}", "-s", "150", "-w", "{out}", "--stdin"]
-        .map(String::from)
-        .to_vec()
+    [
+        "espeak-ng",
+        "-v",
+        "{voice}",
+        "-s",
+        "150",
+        "-w",
+        "{out}",
+        "--stdin",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn default_cache_dir() -> String {
@@ -110,27 +119,44 @@ pub(super) fn build(
     let public_key_pem = s.public_key_pem.as_deref().and_then(|p| {
         let path = config_dir.map_or_else(|| PathBuf::from(p), |d| d.join(p));
         match std::fs::read_to_string(&path) {
-            Ok(pem) if crate::providers::sipgate::signature::PublicKey::from_pem(&pem).is_some() => {
+            Ok(pem)
+                if crate::providers::sipgate::signature::PublicKey::from_pem(&pem).is_some() =>
+            {
                 Some(pem)
             }
             Ok(_) => {
-                add(&["sipgate", "public_key_pem"], &format!("{} holds no RSA public key (-----BEGIN PUBLIC KEY-----)", path.display()));
+                add(
+                    &["sipgate", "public_key_pem"],
+                    &format!(
+                        "{} holds no RSA public key (-----BEGIN PUBLIC KEY-----)",
+                        path.display()
+                    ),
+                );
                 None
             }
             Err(e) => {
-                add(&["sipgate", "public_key_pem"], &format!("cannot read {}: {e}", path.display()));
+                add(
+                    &["sipgate", "public_key_pem"],
+                    &format!("cannot read {}: {e}", path.display()),
+                );
                 None
             }
         }
     });
     let api_url = s.api_url.trim_end_matches('/').to_owned();
     if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
-        add(&["sipgate", "api_url"], "must be an http(s) URL, e.g. https://api.sipgate.com/v2");
+        add(
+            &["sipgate", "api_url"],
+            "must be an http(s) URL, e.g. https://api.sipgate.com/v2",
+        );
     }
     if s.tts_command.is_empty() {
         add(&["sipgate", "tts_command"], "names no program");
     } else if !s.tts_command.iter().any(|a| a.contains("{out}")) {
-        add(&["sipgate", "tts_command"], "must write to {out} (the WAV file lotse reads)");
+        add(
+            &["sipgate", "tts_command"],
+            "must write to {out} (the WAV file lotse reads)",
+        );
     }
     if s.cache_max_mb == 0 {
         add(&["sipgate", "cache_max_mb"], "must be at least 1");
@@ -180,7 +206,9 @@ mod tests {
             "api_url = \"ftp://x\"\ntts_command = [\"espeak-ng\"]\npublic_key_pem = \"/nonexistent.pem\"\n",
         );
         assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors.iter().any(|e| e.starts_with("sipgate.public_key_pem")));
+        assert!(errors
+            .iter()
+            .any(|e| e.starts_with("sipgate.public_key_pem")));
         assert!(errors.iter().any(|e| e.starts_with("sipgate.api_url")));
         assert!(errors.iter().any(|e| e.starts_with("sipgate.tts_command")));
     }

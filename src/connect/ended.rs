@@ -35,8 +35,6 @@ pub async fn ring_failed_call_over(
         }
         Err(e) => warn!(error = %e, "cannot record the missed ring"),
     }
-    ctx.store
-        .call_ended(call, ctx.now, routing.wrap_up)
-        .await?;
+    ctx.store.call_ended(call, ctx.now, routing.wrap_up).await?;
     Ok(())
 }

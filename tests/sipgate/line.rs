@@ -16,7 +16,17 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
     let sg = spawn(OPEN).await;
     // Ben is on duty but busy with a Twilio caller.
     sg.set("ben", Presence::Available).await;
-    let twilio = sg.app.voice("/twilio/voice?step=menu&lang=de", &crate::helpers::pairs(&[("CallSid", "CAbusy"), ("From", crate::helpers::CALLER), ("Digits", "1")])).await;
+    let twilio = sg
+        .app
+        .voice(
+            "/twilio/voice?step=menu&lang=de",
+            &crate::helpers::pairs(&[
+                ("CallSid", "CAbusy"),
+                ("From", crate::helpers::CALLER),
+                ("Digits", "1"),
+            ]),
+        )
+        .await;
     assert!(twilio.body.contains("<Dial"), "{}", twilio.body);
     assert_eq!(sg.status("ben").await, Status::Ringing);
 
@@ -24,7 +34,10 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
     let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
     let hold = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
     let next = on_data(&hold);
-    assert!(next.contains("step=counsellor") && next.contains("go=1") && next.contains("told=1"), "{next}");
+    assert!(
+        next.contains("step=counsellor") && next.contains("go=1") && next.contains("told=1"),
+        "{next}"
+    );
     assert_eq!(attr(&hold, "Gather", "timeout").as_deref(), Some("1000"));
     // Reassurance, position 1 and the hold music, as one telephone WAV.
     let (status, _, wav) = sg.fetch(&urls(&hold)[0]).await;
@@ -32,12 +45,22 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
     assert_telephone_wav(&wav);
     let seconds = (wav.len() - 44) as f64 / 16000.0;
     assert!(seconds > 12.0, "hold music plays: {seconds} s");
-    assert_eq!(sg.app.app.store.waiting_count(sg.app.clock.now()).await.unwrap(), 1);
+    assert_eq!(
+        sg.app
+            .app
+            .store
+            .waiting_count(sg.app.clock.now())
+            .await
+            .unwrap(),
+        1
+    );
 
     // The music ends, sipgate posts an empty dtmf: still busy, the loop
     // goes on without repeating the position. A key pressed while waiting
     // changes nothing.
-    sg.app.clock.set(sg.app.clock.now() + chrono::Duration::seconds(13));
+    sg.app
+        .clock
+        .set(sg.app.clock.now() + chrono::Duration::seconds(13));
     let again = sg.post(&next, &dtmf(call, "")).await.body;
     assert!(on_data(&again).contains("go=1"), "{again}");
     let again = sg.post(&on_data(&again), &dtmf(call, "5")).await.body;
@@ -47,7 +70,9 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
     // sipgate caller is rung on the next turn of the loop.
     let status = crate::helpers::pairs(&[("CallSid", "CAbusy"), ("CallStatus", "completed")]);
     sg.app.voice("/twilio/status", &status).await;
-    sg.app.clock.set(sg.app.clock.now() + chrono::Duration::seconds(61));
+    sg.app
+        .clock
+        .set(sg.app.clock.now() + chrono::Duration::seconds(61));
     let connecting = sg.post(&on_data(&again), &dtmf(call, "")).await.body;
     assert!(on_data(&connecting).contains("dial=1"), "{connecting}");
     assert_eq!(sg.status("ben").await, Status::Ringing);
@@ -57,14 +82,47 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
 async fn a_caller_who_hangs_up_in_line_leaves_it() {
     let sg = spawn(OPEN).await;
     sg.set("ben", Presence::Available).await;
-    sg.app.voice("/twilio/voice?step=menu&lang=de", &crate::helpers::pairs(&[("CallSid", "CAbusy2"), ("From", crate::helpers::CALLER), ("Digits", "1")])).await;
+    sg.app
+        .voice(
+            "/twilio/voice?step=menu&lang=de",
+            &crate::helpers::pairs(&[
+                ("CallSid", "CAbusy2"),
+                ("From", crate::helpers::CALLER),
+                ("Digits", "1"),
+            ]),
+        )
+        .await;
     let call = "CALLL2";
     let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
     let hold = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    assert_eq!(sg.app.app.store.waiting_count(sg.app.clock.now()).await.unwrap(), 1);
-    let hangup = body(&[("event", "hangup"), ("cause", "normalClearing"), ("callId", call)]);
-    sg.post(&attr(&hold, "Response", "onHangup").unwrap(), &hangup).await;
-    assert_eq!(sg.app.app.store.waiting_count(sg.app.clock.now()).await.unwrap(), 0);
+    assert_eq!(
+        sg.app
+            .app
+            .store
+            .waiting_count(sg.app.clock.now())
+            .await
+            .unwrap(),
+        1
+    );
+    let hangup = body(&[
+        ("event", "hangup"),
+        ("cause", "normalClearing"),
+        ("callId", call),
+    ]);
+    sg.post(&attr(&hold, "Response", "onHangup").unwrap(), &hangup)
+        .await;
+    assert_eq!(
+        sg.app
+            .app
+            .store
+            .waiting_count(sg.app.clock.now())
+            .await
+            .unwrap(),
+        0
+    );
     let metrics = sg.app.get("/metrics").await.1;
-    assert!(metrics.contains("lotse_calls_total{lang=\"de\",outcome=\"abandoned\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("lotse_calls_total{lang=\"de\",outcome=\"abandoned\"} 1"),
+        "{metrics}"
+    );
 }

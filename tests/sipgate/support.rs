@@ -121,13 +121,25 @@ pub fn config_dir(api_url: &str, tts: &str, extra: &str) -> (tempfile::TempDir, 
     let flow = Path::new(env!("CARGO_MANIFEST_DIR")).join("call-flows/starke-stelle.toml");
     let built_in = lotse::config::BUILT_IN;
     let start = built_in.find("[sipgate]").expect("a [sipgate] section");
-    let end = start + built_in[start + 1..].find("\n[").expect("a section after it") + 1;
+    let end = start
+        + built_in[start + 1..]
+            .find("\n[")
+            .expect("a section after it")
+        + 1;
     let section = format!(
         "[sipgate]\nenabled = true\npublic_key_pem = \"test-key.pem\"\napi_url = \"{api_url}\"\ntoken_id = \"{TOKEN_ID}\"\ntts_command = {tts}\ncache_dir = \"{}\"\n{extra}\n",
         dir.path().join("cache").display()
     );
+    let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/email/voicemail.txt");
     let text = format!("{}{}{}", &built_in[..start], section, &built_in[end..])
-        .replace("../call-flows/starke-stelle.toml", &flow.display().to_string());
+        .replace(
+            "../call-flows/starke-stelle.toml",
+            &flow.display().to_string(),
+        )
+        .replace(
+            "\"email/voicemail.txt\"",
+            &format!("{:?}", template.display().to_string()),
+        );
     let path = dir.path().join("lotse.toml");
     std::fs::write(&path, text).unwrap();
     (dir, path)
@@ -188,20 +200,36 @@ pub fn dtmf(call: &str, keys: &str) -> String {
 
 impl Sipgate {
     pub fn wrap(app: TestApp, api: CallControl) -> Sipgate {
-        Sipgate { app, api, _dir: None }
+        Sipgate {
+            app,
+            api,
+            _dir: None,
+        }
     }
 
     pub async fn set(&self, who: &str, presence: Presence) {
         let ttl = self.app.app.settings.routing.presence_ttl;
         let id = CounsellorId::parse(who).unwrap();
         let now = self.app.clock.now();
-        self.app.app.store.set_status(&id, presence, now, ttl).await.expect("set status");
+        self.app
+            .app
+            .store
+            .set_status(&id, presence, now, ttl)
+            .await
+            .expect("set status");
     }
 
     pub async fn status(&self, who: &str) -> Status {
         let id = CounsellorId::parse(who).unwrap();
         let now = self.app.clock.now();
-        self.app.app.store.state(&id, now).await.unwrap().unwrap().status
+        self.app
+            .app
+            .store
+            .state(&id, now)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
     }
 
     /// POSTs `body` to `url` (absolute under the public URL, or a path),
@@ -241,7 +269,9 @@ impl Sipgate {
     /// GETs an audio URL from an answer.
     pub async fn fetch(&self, url: &str) -> (u16, String, Vec<u8>) {
         let path = url.replace("&amp;", "&");
-        let path = path.strip_prefix(PUBLIC_URL).expect("absolute under the public URL");
+        let path = path
+            .strip_prefix(PUBLIC_URL)
+            .expect("absolute under the public URL");
         let resp = self
             .app
             .client
@@ -283,7 +313,8 @@ pub fn assert_telephone_wav(bytes: &[u8]) {
     assert_eq!(&bytes[8..12], b"WAVE");
     assert_eq!(&bytes[12..16], b"fmt ");
     let u16_at = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]);
-    let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let u32_at =
+        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     assert_eq!(u16_at(20), 1, "PCM");
     assert_eq!(u16_at(22), 1, "mono");
     assert_eq!(u32_at(24), 8000, "8 kHz");

@@ -73,7 +73,9 @@ pub async fn warm(app: Arc<App>) {
         lists.push(fallback);
         for prompt in flow.prompts.values() {
             let dynamic = prompt.text.get(lang).is_some_and(|t| {
-                ["{next_open}", "{position}", "{holiday}"].iter().any(|p| t.contains(p))
+                ["{next_open}", "{position}", "{holiday}"]
+                    .iter()
+                    .any(|p| t.contains(p))
             });
             if dynamic {
                 continue;

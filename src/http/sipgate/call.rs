@@ -22,21 +22,38 @@ use crate::providers::sipgate::{adapt, plan, Event, Reply, Target, Then};
 const SIP_SKIPS: usize = 3;
 
 /// Every push-API event lands here and is told apart by its `event`.
-pub async fn event(State(app): State<Arc<App>>, SignedEvent { event, target }: SignedEvent) -> Response {
+pub async fn event(
+    State(app): State<Arc<App>>,
+    SignedEvent { event, target }: SignedEvent,
+) -> Response {
     let call = event.call_id().clone();
-    let span = tracing::info_span!("call", call = %app.pseudonyms.call_key(&call), provider = "sipgate");
+    let span =
+        tracing::info_span!("call", call = %app.pseudonyms.call_key(&call), provider = "sipgate");
     match event {
-        Event::NewCall { incoming: false, .. } => render(&app, &call, &Reply::Nothing),
+        Event::NewCall {
+            incoming: false, ..
+        } => render(&app, &call, &Reply::Nothing),
         Event::NewCall { caller, .. } => {
-            app.metrics.calls_started.with_label_values(&["sipgate"]).inc();
-            caller_turn(&app, call, caller, None, target).instrument(span).await
+            app.metrics
+                .calls_started
+                .with_label_values(&["sipgate"])
+                .inc();
+            caller_turn(&app, call, caller, None, target)
+                .instrument(span)
+                .await
         }
         Event::Dtmf { digits, .. } if target.at.is_some() => {
-            caller_turn(&app, call, Caller::Withheld, Some(digits), target).instrument(span).await
+            caller_turn(&app, call, Caller::Withheld, Some(digits), target)
+                .instrument(span)
+                .await
         }
         Event::Dtmf { .. } => bad_request("dtmf event without a position in the flow"),
         Event::Answer { .. } => ring::answered(&app, &call, &target).instrument(span).await,
-        Event::Hangup { cause, .. } => ring::hung_up(&app, &call, cause, &target).instrument(span).await,
+        Event::Hangup { cause, .. } => {
+            ring::hung_up(&app, &call, cause, &target)
+                .instrument(span)
+                .await
+        }
     }
 }
 
@@ -49,10 +66,10 @@ async fn caller_turn(
     digits: Option<String>,
     target: Target,
 ) -> Response {
-    let lang = target
-        .at
-        .as_ref()
-        .map_or_else(|| app.settings.flow.default_language.clone(), |a| a.lang.clone());
+    let lang = target.at.as_ref().map_or_else(
+        || app.settings.flow.default_language.clone(),
+        |a| a.lang.clone(),
+    );
     let work = async {
         let reply = decide(app, &call, &caller, digits.as_deref(), &target).await?;
         Ok::<_, ConnectError>(answer(app, &call, reply).await)
@@ -64,7 +81,10 @@ async fn caller_turn(
             fallback(app, &call, &lang).await
         }
         Err(_) => {
-            warn!(budget_ms = WEBHOOK_BUDGET.as_millis() as u64, "sipgate event too slow; answering the fallback");
+            warn!(
+                budget_ms = WEBHOOK_BUDGET.as_millis() as u64,
+                "sipgate event too slow; answering the fallback"
+            );
             fallback(app, &call, &lang).await
         }
     }
@@ -83,9 +103,15 @@ async fn decide(
     let sit = ctx.situation(None);
     let new_call = target.at.is_none();
     let mut turn = match &target.at {
-        Some(at) if target.then == Then::Dial => return Ok(dial_now(app, call, caller, at, target).await?),
+        Some(at) if target.then == Then::Dial => {
+            return Ok(dial_now(app, call, caller, at, target).await?)
+        }
         Some(at) if flow.steps.contains_key(&at.step) => {
-            let keys = if target.then == Then::Continue { None } else { digits };
+            let keys = if target.then == Then::Continue {
+                None
+            } else {
+                digits
+            };
             flow::resume(flow, &sit, at, keys)?
         }
         Some(_) => {
@@ -103,14 +129,22 @@ async fn decide(
     let mut steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
     steps.dedup();
     info!(flow.steps = ?steps, "call answered");
-    let lang = target.at.as_ref().map_or(flow.default_language.as_str(), |a| a.lang.as_str());
+    let lang = target
+        .at
+        .as_ref()
+        .map_or(flow.default_language.as_str(), |a| a.lang.as_str());
     app.metrics.turn(&sit, lang, new_call, call, &turn);
     Ok(plan(&turn.actions()))
 }
 
 /// sipgate rings numbers only: a counsellor with a `sip:` address counts
 /// as not reached, and the next one is tried.
-async fn ringable(app: &App, call: &CallId, caller: &Caller, mut turn: Turn) -> Result<Turn, ConnectError> {
+async fn ringable(
+    app: &App,
+    call: &CallId,
+    caller: &Caller,
+    mut turn: Turn,
+) -> Result<Turn, ConnectError> {
     for _ in 0..SIP_SKIPS {
         let Some(Action::Dial(d)) = turn.played.last().map(|(_, a)| a) else {
             return Ok(turn);
@@ -140,13 +174,18 @@ async fn dial_now(
     at: &Resume,
     target: &Target,
 ) -> Result<Reply, ConnectError> {
-    let counsellor = target
-        .counsellor
-        .as_deref()
-        .and_then(|id| app.settings.counsellors.iter().find(|c| c.id.as_str() == id));
+    let counsellor = target.counsellor.as_deref().and_then(|id| {
+        app.settings
+            .counsellors
+            .iter()
+            .find(|c| c.id.as_str() == id)
+    });
     let Some(c) = counsellor else {
         warn!("continuation for a counsellor no longer configured; trying the next");
-        let id = target.counsellor.as_deref().and_then(crate::routing::CounsellorId::parse);
+        let id = target
+            .counsellor
+            .as_deref()
+            .and_then(crate::routing::CounsellorId::parse);
         let turn = match id {
             Some(id) => {
                 let result = RingResult::NotAnswered { completed: false };
@@ -182,7 +221,9 @@ async fn dial_now(
 async fn answer(app: &App, call: &CallId, reply: Reply) -> Response {
     let sipgate = adapter(app);
     let audio = match &reply {
-        Reply::Gather { audio, .. } | Reply::PlayThenHangup { audio } if !audio.is_empty() => Some(audio),
+        Reply::Gather { audio, .. } | Reply::PlayThenHangup { audio } if !audio.is_empty() => {
+            Some(audio)
+        }
         _ => None,
     };
     if let Some(audio) = audio {
@@ -190,7 +231,9 @@ async fn answer(app: &App, call: &CallId, reply: Reply) -> Response {
             Ok(rendered) => {
                 if matches!(reply, Reply::PlayThenHangup { .. }) {
                     let after = rendered.duration + HANGUP_GRACE;
-                    sipgate.control.hang_up_after(call.clone(), after, app.metrics.clone());
+                    sipgate
+                        .control
+                        .hang_up_after(call.clone(), after, app.metrics.clone());
                 }
             }
             Err(e) => {
@@ -227,7 +270,11 @@ pub(super) async fn fallback(app: &App, call: &CallId, lang: &str) -> Response {
             let rendered = tokio::time::timeout(FALLBACK_RENDER, sipgate.audio.render(audio)).await;
             match rendered {
                 Ok(Ok(r)) => {
-                    sipgate.control.hang_up_after(call.clone(), r.duration + HANGUP_GRACE, app.metrics.clone());
+                    sipgate.control.hang_up_after(
+                        call.clone(),
+                        r.duration + HANGUP_GRACE,
+                        app.metrics.clone(),
+                    );
                     reply
                 }
                 _ => Reply::Nothing,

@@ -139,7 +139,10 @@ impl CallControl {
                 }
                 Err(e) => {
                     warn!(error = %e, "cannot end the call; sipgate routes it on its own");
-                    metrics.sipgate_hangups.with_label_values(&[e.label()]).inc();
+                    metrics
+                        .sipgate_hangups
+                        .with_label_values(&[e.label()])
+                        .inc();
                 }
             }
         };

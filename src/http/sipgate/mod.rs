@@ -81,7 +81,9 @@ pub fn routes(app: Arc<App>) -> Router {
         // sipgate hangs up on an error status; an empty answer lets the
         // call go on by the account's own routing.
         .layer(CatchPanicLayer::custom(|_| {
-            xml_response(String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"))
+            xml_response(String::from(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>",
+            ))
         }))
         .route("/audio/rendered/{name}", get(audio::rendered))
         .with_state(app)
@@ -162,7 +164,11 @@ impl FromRequest<Arc<App>> for SignedEvent {
 /// No detail for a forger.
 fn forbidden(app: &App, why: &str, present: bool) -> Response {
     app.metrics.signature_failed("sipgate");
-    warn!(reason = why, signature.present = present, "sipgate event rejected");
+    warn!(
+        reason = why,
+        signature.present = present,
+        "sipgate event rejected"
+    );
     (StatusCode::FORBIDDEN, "invalid signature\n").into_response()
 }
 

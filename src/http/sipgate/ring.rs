@@ -38,7 +38,9 @@ pub async fn hung_up(app: &App, call: &CallId, cause: Cause, target: &Target) ->
     let ctx = ctx(app);
     let result = match ring_of(target) {
         Some((at, counsellor)) => {
-            let ended = |result| connect::ring_ended(&ctx, call, &Caller::Withheld, &counsellor, result, at);
+            let ended = |result| {
+                connect::ring_ended(&ctx, call, &Caller::Withheld, &counsellor, result, at)
+            };
             match cause {
                 Cause::NormalClearing => ended(RingResult::Talked).await.map(drop),
                 Cause::Cancel => ended(RingResult::CallerGone).await.map(drop),

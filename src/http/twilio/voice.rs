@@ -53,7 +53,10 @@ async fn answer(
     let sit = ctx.situation(None);
     let new_call = cb.step.is_none();
     if new_call {
-        app.metrics.calls_started.with_label_values(&["twilio"]).inc();
+        app.metrics
+            .calls_started
+            .with_label_values(&["twilio"])
+            .inc();
     }
     let mut turn = match cb.step {
         None => flow::start(flow, &sit, Some(lang))?,

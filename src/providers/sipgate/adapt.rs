@@ -6,18 +6,24 @@
 //! the recording (`next`, the goodbye in the default flow). `lotse check`
 //! warns about every such step when sipgate is enabled.
 
-use crate::flow::{self, Action, FlowError, Flow, Resume, Situation, Step, Turn};
+use crate::flow::{self, Action, Flow, FlowError, Resume, Situation, Step, Turn};
 
 /// How many voicemail steps one turn may skip in a row (a checked flow
 /// never leads from one voicemail step straight to another).
 const MAX_SKIPS: usize = 4;
 
 /// The turn with every voicemail offer replaced by the step after it.
-pub fn without_voicemail(flow: &Flow, sit: &Situation<'_>, mut turn: Turn) -> Result<Turn, FlowError> {
+pub fn without_voicemail(
+    flow: &Flow,
+    sit: &Situation<'_>,
+    mut turn: Turn,
+) -> Result<Turn, FlowError> {
     for _ in 0..MAX_SKIPS {
-        let Some((i, next, lang)) = turn.played.iter().enumerate().find_map(|(i, (_, a))| {
-            voicemail_next(flow, a).map(|(next, lang)| (i, next, lang))
-        }) else {
+        let Some((i, next, lang)) =
+            turn.played.iter().enumerate().find_map(|(i, (_, a))| {
+                voicemail_next(flow, a).map(|(next, lang)| (i, next, lang))
+            })
+        else {
             return Ok(turn);
         };
         turn.played.truncate(i);
@@ -62,7 +68,10 @@ mod tests {
             .with_timezone(&chrono::Utc);
         let sit = crate::http::situation(&s, now);
         let turn = flow::start(&s.flow, &sit, None).unwrap();
-        assert!(matches!(turn.played.last(), Some((_, Action::Gather { .. }))));
+        assert!(matches!(
+            turn.played.last(),
+            Some((_, Action::Gather { .. }))
+        ));
         let turn = without_voicemail(&s.flow, &sit, turn).unwrap();
         let steps: Vec<&str> = turn.played.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(steps, ["closed", "goodbye", "goodbye"]);

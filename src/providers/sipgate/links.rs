@@ -58,7 +58,10 @@ impl LinkKey {
     /// A hex tag over `parts` in `domain`.
     pub fn tag(&self, domain: &str, parts: &[&[u8]]) -> String {
         let full = self.mac(domain, parts).finalize().into_bytes();
-        full[..TAG_BYTES].iter().map(|b| format!("{b:02x}")).collect()
+        full[..TAG_BYTES]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Constant-time check of a hex tag made by [`LinkKey::tag`].
@@ -138,7 +141,8 @@ impl Links<'_> {
     pub fn to(&self, route: Route, target: &Target) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
         if let Some(at) = &target.at {
-            q.append_pair("step", &at.step).append_pair("lang", &at.lang);
+            q.append_pair("step", &at.step)
+                .append_pair("lang", &at.lang);
             let p = &at.progress;
             if let Some(since) = p.since {
                 q.append_pair("since", &since.to_string());
@@ -166,7 +170,9 @@ impl Links<'_> {
             }
         }
         let query = q.finish();
-        let sig = self.key.tag("link", &[self.call.as_str().as_bytes(), query.as_bytes()]);
+        let sig = self
+            .key
+            .tag("link", &[self.call.as_str().as_bytes(), query.as_bytes()]);
         let sep = if query.is_empty() { "" } else { "&" };
         format!("{}{}?{query}{sep}sig={sig}", self.public_url, route.path())
     }
@@ -247,7 +253,11 @@ mod tests {
         Resume {
             step: "counsellor".into(),
             lang: "de".into(),
-            progress: Progress { since: Some(1_700_000_000), told: 2, rung: 1 },
+            progress: Progress {
+                since: Some(1_700_000_000),
+                told: 2,
+                rung: 1,
+            },
             ..Resume::default()
         }
     }
@@ -256,7 +266,11 @@ mod tests {
     fn a_link_reads_back_for_its_own_call() {
         let key = LinkKey::derive(b"token");
         let call = CallId::parse("C1").unwrap();
-        let links = Links { public_url: "https://h.example", key: &key, call: &call };
+        let links = Links {
+            public_url: "https://h.example",
+            key: &key,
+            call: &call,
+        };
         let target = Target {
             at: Some(resume()),
             counsellor: Some("anna".into()),
@@ -275,15 +289,31 @@ mod tests {
     fn altered_moved_or_unsigned_links_are_refused() {
         let key = LinkKey::derive(b"token");
         let call = CallId::parse("C1").unwrap();
-        let links = Links { public_url: "https://h.example", key: &key, call: &call };
-        let target = Target { at: Some(resume()), ..Target::default() };
+        let links = Links {
+            public_url: "https://h.example",
+            key: &key,
+            call: &call,
+        };
+        let target = Target {
+            at: Some(resume()),
+            ..Target::default()
+        };
         let url = links.to(Route::Call, &target);
         let query = url.split_once('?').unwrap().1;
         let other = CallId::parse("C2").unwrap();
         assert_eq!(parse(query, &other, &key), Err(BadLink::Forged));
-        assert_eq!(parse(&query.replace("rung=1", "rung=0"), &call, &key), Err(BadLink::Forged));
-        assert_eq!(parse("step=menu&lang=de", &call, &key), Err(BadLink::Unsigned));
-        assert_eq!(parse(query, &call, &LinkKey::derive(b"other")), Err(BadLink::Forged));
+        assert_eq!(
+            parse(&query.replace("rung=1", "rung=0"), &call, &key),
+            Err(BadLink::Forged)
+        );
+        assert_eq!(
+            parse("step=menu&lang=de", &call, &key),
+            Err(BadLink::Unsigned)
+        );
+        assert_eq!(
+            parse(query, &call, &LinkKey::derive(b"other")),
+            Err(BadLink::Forged)
+        );
         assert_eq!(parse("", &call, &key), Ok(Target::default()));
     }
 
@@ -291,7 +321,11 @@ mod tests {
     fn a_bare_hangup_link_is_signed_too() {
         let key = LinkKey::random();
         let call = CallId::parse("C1").unwrap();
-        let links = Links { public_url: "https://h.example", key: &key, call: &call };
+        let links = Links {
+            public_url: "https://h.example",
+            key: &key,
+            call: &call,
+        };
         let url = links.to(Route::Hangup, &Target::default());
         let query = url.split_once('?').unwrap().1;
         assert!(query.starts_with("sig="));

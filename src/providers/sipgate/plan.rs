@@ -33,7 +33,9 @@ pub enum Reply {
         next: Target,
     },
     /// Plays `audio`; the call is ended by the call-control API afterwards.
-    PlayThenHangup { audio: Playlist },
+    PlayThenHangup {
+        audio: Playlist,
+    },
     Dial(Dial),
     Hangup,
 }
@@ -139,7 +141,13 @@ mod tests {
                 then: at("menu"),
             },
         ];
-        let Reply::Gather { audio, max_digits, timeout_ms, next } = plan(&actions) else {
+        let Reply::Gather {
+            audio,
+            max_digits,
+            timeout_ms,
+            next,
+        } = plan(&actions)
+        else {
             panic!()
         };
         assert_eq!(audio.0.len(), 2);
@@ -152,10 +160,20 @@ mod tests {
     fn hold_loop_is_a_gather_that_continues() {
         let actions = [
             say("Position 2"),
-            Action::Play { file: "hold.wav".into() },
-            Action::Redirect { then: at("counsellor") },
+            Action::Play {
+                file: "hold.wav".into(),
+            },
+            Action::Redirect {
+                then: at("counsellor"),
+            },
         ];
-        let Reply::Gather { audio, next, timeout_ms, .. } = plan(&actions) else {
+        let Reply::Gather {
+            audio,
+            next,
+            timeout_ms,
+            ..
+        } = plan(&actions)
+        else {
             panic!()
         };
         assert_eq!(audio.0[1], Piece::Recording("hold.wav".into()));
@@ -187,7 +205,10 @@ mod tests {
             counsellor: "anna".into(),
             then: at("counsellor"),
         };
-        assert_eq!(plan(&[Action::Dial(dial.clone())]), Reply::Dial(dial.clone()));
+        assert_eq!(
+            plan(&[Action::Dial(dial.clone())]),
+            Reply::Dial(dial.clone())
+        );
         let Reply::Gather { next, .. } = plan(&[say("Einen Moment"), Action::Dial(dial)]) else {
             panic!()
         };

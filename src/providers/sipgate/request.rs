@@ -130,42 +130,88 @@ mod tests {
     #[test]
     fn new_call_with_a_number_and_with_anonymous() {
         let e = parse("event=newCall&from=4930231257777&to=498003009944&direction=in&callId=ABC123&user%5B%5D=Team").unwrap();
-        let Event::NewCall { caller, incoming, call_id } = e else { panic!() };
+        let Event::NewCall {
+            caller,
+            incoming,
+            call_id,
+        } = e
+        else {
+            panic!()
+        };
         assert!(incoming);
         assert_eq!(call_id.as_str(), "ABC123");
         assert!(matches!(caller, Caller::Number(n) if n.expose() == "+4930231257777"));
-        let e = parse("event=newCall&from=anonymous&to=498003009944&direction=in&callId=X").unwrap();
-        assert!(matches!(e, Event::NewCall { caller: Caller::Withheld, .. }));
+        let e =
+            parse("event=newCall&from=anonymous&to=498003009944&direction=in&callId=X").unwrap();
+        assert!(matches!(
+            e,
+            Event::NewCall {
+                caller: Caller::Withheld,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn outgoing_calls_are_marked() {
         let e = parse("event=newCall&from=4930&to=49301&direction=out&callId=X").unwrap();
-        assert!(matches!(e, Event::NewCall { incoming: false, .. }));
+        assert!(matches!(
+            e,
+            Event::NewCall {
+                incoming: false,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn dtmf_keeps_empty_and_leading_zero() {
         assert_eq!(
             parse("event=dtmf&dtmf=&callId=X").unwrap(),
-            Event::Dtmf { call_id: CallId::parse("X").unwrap(), digits: String::new() }
+            Event::Dtmf {
+                call_id: CallId::parse("X").unwrap(),
+                digits: String::new()
+            }
         );
-        assert!(matches!(parse("event=dtmf&dtmf=01&callId=X").unwrap(), Event::Dtmf { digits, .. } if digits == "01"));
+        assert!(
+            matches!(parse("event=dtmf&dtmf=01&callId=X").unwrap(), Event::Dtmf { digits, .. } if digits == "01")
+        );
     }
 
     #[test]
     fn hangup_causes_and_unknown_ones() {
         let e = parse("event=hangup&cause=noAnswer&callId=X").unwrap();
-        assert!(matches!(e, Event::Hangup { cause: Cause::NoAnswer, .. }));
+        assert!(matches!(
+            e,
+            Event::Hangup {
+                cause: Cause::NoAnswer,
+                ..
+            }
+        ));
         let e = parse("event=hangup&cause=somethingNew&callId=X").unwrap();
-        assert!(matches!(e, Event::Hangup { cause: Cause::Other, .. }));
+        assert!(matches!(
+            e,
+            Event::Hangup {
+                cause: Cause::Other,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn missing_or_bad_fields_are_named() {
-        assert_eq!(parse("event=newCall&from=49"), Err(BadRequest::Missing("callId")));
-        assert_eq!(parse("event=newCall&callId="), Err(BadRequest::Invalid("callId")));
-        assert_eq!(parse("event=fax&callId=X"), Err(BadRequest::Invalid("event")));
+        assert_eq!(
+            parse("event=newCall&from=49"),
+            Err(BadRequest::Missing("callId"))
+        );
+        assert_eq!(
+            parse("event=newCall&callId="),
+            Err(BadRequest::Invalid("callId"))
+        );
+        assert_eq!(
+            parse("event=fax&callId=X"),
+            Err(BadRequest::Invalid("event"))
+        );
         assert_eq!(parse("callId=X"), Err(BadRequest::Missing("event")));
     }
 
@@ -173,7 +219,11 @@ mod tests {
     fn caller_forms() {
         assert_eq!(caller("anonymous"), Caller::Withheld);
         assert_eq!(caller(""), Caller::Withheld);
-        assert_eq!(caller("0301234567"), Caller::Withheld, "national form is not E.164");
+        assert_eq!(
+            caller("0301234567"),
+            Caller::Withheld,
+            "national form is not E.164"
+        );
         assert!(matches!(caller("+4930231257777"), Caller::Number(_)));
         assert_eq!(digits("+49 30 123"), "4930123");
     }

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn a_pem_that_is_no_key_is_refused() {
-        assert!(PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_none());
+        assert!(
+            PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+                .is_none()
+        );
         assert!(PublicKey::from_pem("").is_none());
     }
 }

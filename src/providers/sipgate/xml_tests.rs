@@ -59,11 +59,17 @@ fn play_hangup_and_nothing() {
     let xml = rendered(&Reply::PlayThenHangup {
         audio: Playlist(vec![Piece::Recording("hold.wav".into())]),
     });
-    assert!(xml.contains("<Play><Url>https://hotline.example.org/audio/rendered/"), "{xml}");
+    assert!(
+        xml.contains("<Play><Url>https://hotline.example.org/audio/rendered/"),
+        "{xml}"
+    );
     assert!(!xml.contains("Hangup/>"));
     assert!(rendered(&Reply::Hangup).ends_with("><Hangup/></Response>"));
     let nothing = rendered(&Reply::Nothing);
-    assert!(nothing.ends_with("/>") && nothing.contains("<Response onHangup="), "{nothing}");
+    assert!(
+        nothing.ends_with("/>") && nothing.contains("<Response onHangup="),
+        "{nothing}"
+    );
 }
 
 #[test]
