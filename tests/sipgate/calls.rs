@@ -253,3 +253,27 @@ async fn logs_never_show_the_callers_number_or_the_call_id() {
     );
     assert!(!logs.contains(call), "a call id in the logs");
 }
+
+#[tokio::test]
+async fn an_answer_posted_without_its_link_is_matched_by_the_answering_number() {
+    let sg = spawn(OPEN).await;
+    sg.set("anna", Presence::Available).await;
+    let call = "CALLN2";
+    let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
+    let connecting = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
+    sg.post(&on_data(&connecting), &dtmf(call, "")).await;
+    let answer = body(&[
+        ("event", "answer"),
+        ("callId", call),
+        ("answeringNumber", "493023125001"),
+    ]);
+    sg.post("/sipgate/call", &answer).await;
+    assert_eq!(sg.status("anna").await, Status::InCall);
+    let hangup = body(&[
+        ("event", "hangup"),
+        ("cause", "normalClearing"),
+        ("callId", call),
+    ]);
+    sg.post("/sipgate/hangup", &hangup).await;
+    assert_eq!(sg.status("anna").await, Status::WrapUp);
+}

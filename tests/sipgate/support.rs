@@ -59,9 +59,11 @@ pub fn sign(body: &str) -> String {
 pub const TONE_TTS: &str = r#"["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", "{out}", "synth", "0.2", "sine", "440"]"#;
 
 /// Requests the stand-in received: (call id, authorization header).
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
 #[derive(Clone, Default)]
 pub struct CallControl {
-    pub deleted: Arc<Mutex<Vec<(String, String)>>>,
+    pub deleted: Seen,
     pub addr: Option<SocketAddr>,
 }
 
@@ -99,7 +101,7 @@ impl CallControl {
 }
 
 async fn delete(
-    State(seen): State<Arc<Mutex<Vec<(String, String)>>>>,
+    State(seen): State<Seen>,
     UrlPath(id): UrlPath<String>,
     headers: HeaderMap,
 ) -> StatusCode {

@@ -48,7 +48,13 @@ pub async fn event(
                 .await
         }
         Event::Dtmf { .. } => bad_request("dtmf event without a position in the flow"),
-        Event::Answer { .. } => ring::answered(&app, &call, &target).instrument(span).await,
+        Event::Answer {
+            answering_number, ..
+        } => {
+            ring::answered(&app, &call, &target, answering_number.as_deref())
+                .instrument(span)
+                .await
+        }
         Event::Hangup { cause, .. } => {
             ring::hung_up(&app, &call, cause, &target)
                 .instrument(span)
@@ -104,7 +110,7 @@ async fn decide(
     let new_call = target.at.is_none();
     let mut turn = match &target.at {
         Some(at) if target.then == Then::Dial => {
-            return Ok(dial_now(app, call, caller, at, target).await?)
+            return dial_now(app, call, caller, at, target).await
         }
         Some(at) if flow.steps.contains_key(&at.step) => {
             let keys = if target.then == Then::Continue {

@@ -20,8 +20,12 @@ pub enum Event {
     },
     /// `dtmf`, posted to a Gather's `onData`: the keys pressed, possibly none.
     Dtmf { call_id: CallId, digits: String },
-    /// `answer`, posted to `onAnswer`: someone (or something) took the call.
-    Answer { call_id: CallId },
+    /// `answer`, posted to `onAnswer`: someone (or something) took the
+    /// call; `answering_number` is the destination that did (digits).
+    Answer {
+        call_id: CallId,
+        answering_number: Option<String>,
+    },
     /// `hangup`, posted to `onHangup`: the call is over.
     Hangup { call_id: CallId, cause: Cause },
 }
@@ -31,7 +35,7 @@ impl Event {
         match self {
             Event::NewCall { call_id, .. }
             | Event::Dtmf { call_id, .. }
-            | Event::Answer { call_id }
+            | Event::Answer { call_id, .. }
             | Event::Hangup { call_id, .. } => call_id,
         }
     }
@@ -95,7 +99,13 @@ pub fn event(form: &Form) -> Result<Event, BadRequest> {
             digits: form.get("dtmf").unwrap_or("").to_owned(),
             call_id,
         }),
-        "answer" => Ok(Event::Answer { call_id }),
+        "answer" => Ok(Event::Answer {
+            answering_number: form
+                .get("answeringNumber")
+                .map(digits)
+                .filter(|d| !d.is_empty()),
+            call_id,
+        }),
         "hangup" => Ok(Event::Hangup {
             cause: Cause::parse(form.get("cause").unwrap_or("")),
             call_id,
@@ -193,6 +203,22 @@ mod tests {
             e,
             Event::Hangup {
                 cause: Cause::Other,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn answer_names_the_answering_destination() {
+        let e = parse("event=answer&callId=X&answeringNumber=%2B493023125001").unwrap();
+        assert!(
+            matches!(e, Event::Answer { answering_number: Some(n), .. } if n == "493023125001")
+        );
+        let e = parse("event=answer&callId=X").unwrap();
+        assert!(matches!(
+            e,
+            Event::Answer {
+                answering_number: None,
                 ..
             }
         ));
