@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::ConfigArg;
 use crate::call::{CallId, Caller};
 use crate::config::Settings;
-use crate::connect::{self, ConnectError, Ctx};
+use crate::connect::{self, ConnectError};
 use crate::flow::{self, Action, Pending, Step, Turn};
 use crate::providers::twilio::twiml;
 
@@ -119,21 +119,9 @@ pub async fn transcript(
     available: usize,
 ) -> Result<Transcript, ConnectError> {
     let flow = &settings.flow;
-    let store = super::simulate_setup::simulated_store(
-        settings,
-        at,
-        lang.unwrap_or(&flow.default_language),
-        available,
-    )
-    .await?;
-    let languages: Vec<String> = flow.languages.keys().cloned().collect();
-    let metrics = crate::metrics::Metrics::new(&languages); // a simulated call counts nowhere
-    let ctx = Ctx {
-        settings,
-        store: &store,
-        now: at,
-        metrics: &metrics,
-    };
+    let lang_or_default = lang.unwrap_or(&flow.default_language);
+    let world = super::simulate_setup::World::new(settings, at, lang_or_default, available).await?;
+    let ctx = world.ctx(settings, at);
     let call = CallId::parse("CAsimulated").expect("a valid id");
     let sit = crate::http::situation(settings, at);
     let links = twiml::Links {

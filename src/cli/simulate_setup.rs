@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Settings;
+use crate::connect::Ctx;
+use crate::metrics::Metrics;
 use crate::routing::{MemoryStore, Presence, Store, StoreError};
 use crate::schedule::{ClosedReason, Decision};
 
@@ -39,7 +41,7 @@ pub(super) fn decision(settings: &Settings, at: DateTime<Utc>) -> Decided {
 
 /// An in-memory store with the team registered and `available` of those
 /// who speak `lang` set available at `at`.
-pub(super) async fn simulated_store(
+async fn simulated_store(
     settings: &Settings,
     at: DateTime<Utc>,
     lang: &str,
@@ -64,4 +66,36 @@ pub(super) async fn simulated_store(
             .await?;
     }
     Ok(store)
+}
+
+/// The store and the (unregistered) metrics a simulated call runs on.
+pub(super) struct World {
+    store: Store,
+    metrics: Metrics,
+}
+
+impl World {
+    /// The team registered, `available` of those who speak `lang` on duty.
+    pub(super) async fn new(
+        settings: &Settings,
+        at: DateTime<Utc>,
+        lang: &str,
+        available: usize,
+    ) -> Result<World, StoreError> {
+        let languages: Vec<String> = settings.flow.languages.keys().cloned().collect();
+        Ok(World {
+            store: simulated_store(settings, at, lang, available).await?,
+            // A simulated call counts nowhere.
+            metrics: Metrics::new(&languages),
+        })
+    }
+
+    pub(super) fn ctx<'a>(&'a self, settings: &'a Settings, at: DateTime<Utc>) -> Ctx<'a> {
+        Ctx {
+            settings,
+            store: &self.store,
+            now: at,
+            metrics: &self.metrics,
+        }
+    }
 }

@@ -11,10 +11,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::simulate::{describe, Transcript};
-use super::simulate_setup::{decision, simulated_store};
+use super::simulate_setup::{decision, World};
 use crate::call::{CallId, Caller};
 use crate::config::Settings;
-use crate::connect::{self, ConnectError, Ctx};
+use crate::connect::{self, ConnectError};
 use crate::flow::{self, Dial, Pending, Step, Turn};
 use crate::providers::sipgate::{adapt, plan, render, LinkKey, Links, Reply, Then};
 
@@ -56,15 +56,8 @@ pub async fn transcript(
 ) -> Result<Transcript, ConnectError> {
     let flow = &settings.flow;
     let lang = lang.unwrap_or(&flow.default_language);
-    let store = simulated_store(settings, at, lang, available).await?;
-    let languages: Vec<String> = flow.languages.keys().cloned().collect();
-    let metrics = crate::metrics::Metrics::new(&languages); // a simulated call counts nowhere
-    let ctx = Ctx {
-        settings,
-        store: &store,
-        now: at,
-        metrics: &metrics,
-    };
+    let world = World::new(settings, at, lang, available).await?;
+    let ctx = world.ctx(settings, at);
     let call = CallId::parse("simulated").expect("a valid id");
     let key = LinkKey::derive(b"lotse simulate");
     let links = Links {

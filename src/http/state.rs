@@ -77,6 +77,16 @@ impl App {
             .collect()
     }
 
+    /// What one decision needs, at this instant of the app's clock.
+    pub fn ctx(&self) -> crate::connect::Ctx<'_> {
+        crate::connect::Ctx {
+            settings: &self.settings,
+            store: &self.store,
+            now: self.clock.now(),
+            metrics: &self.metrics,
+        }
+    }
+
     pub fn situation(&self, now: chrono::DateTime<chrono::Utc>) -> Situation<'_> {
         situation(&self.settings, now)
     }

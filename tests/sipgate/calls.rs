@@ -5,11 +5,6 @@ use lotse::routing::{Presence, Status};
 
 use crate::support::*;
 
-/// The onData link of an answer's Gather.
-fn on_data(xml: &str) -> String {
-    attr(xml, "Gather", "onData").unwrap_or_else(|| panic!("no <Gather onData> in {xml}"))
-}
-
 #[tokio::test]
 async fn a_signed_new_call_walks_the_menu_to_a_counsellor() {
     let sg = spawn(OPEN).await;
@@ -63,15 +58,11 @@ async fn a_signed_new_call_walks_the_menu_to_a_counsellor() {
     // sipgate retries: the same event again changes nothing.
     sg.post(&on_hangup, &hangup).await;
     assert_eq!(sg.status("anna").await, Status::WrapUp);
-    let metrics = sg.app.get("/metrics").await.1;
-    assert!(
-        metrics.contains("lotse_calls_total{lang=\"de\",outcome=\"connected\"} 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("lotse_calls_started_total{provider=\"sipgate\"} 1"),
-        "{metrics}"
-    );
+    sg.assert_metrics(&[
+        "lotse_calls_total{lang=\"de\",outcome=\"connected\"} 1",
+        "lotse_calls_started_total{provider=\"sipgate\"} 1",
+    ])
+    .await;
     assert!(
         sg.api.deleted().is_empty(),
         "a talked call is not ended by lotse"
@@ -107,15 +98,11 @@ async fn the_off_hours_message_ends_with_a_hang_up_request() {
         )
     );
     assert_eq!(auth, expected);
-    let metrics = sg.app.get("/metrics").await.1;
-    assert!(
-        metrics.contains("lotse_sipgate_hangups_total{result=\"ended\"} 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("lotse_calls_total{lang=\"de\",outcome=\"off_hours\"} 1"),
-        "{metrics}"
-    );
+    sg.assert_metrics(&[
+        "lotse_sipgate_hangups_total{result=\"ended\"} 1",
+        "lotse_calls_total{lang=\"de\",outcome=\"off_hours\"} 1",
+    ])
+    .await;
 }
 
 #[tokio::test]
@@ -131,12 +118,7 @@ async fn a_withheld_number_is_served_and_never_shown() {
     .await;
     sg.set("ben", Presence::Available).await;
     let call = "CALLA1";
-    let menu = sg
-        .post("/sipgate/call", &new_call(call, "anonymous"))
-        .await
-        .body;
-    let connecting = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    let dial = sg.post(&on_data(&connecting), &dtmf(call, "")).await.body;
+    let dial = sg.to_counsellor(call, "anonymous").await;
     assert!(
         dial.contains(
             "<Dial callerId=\"498003009944\" anonymous=\"false\"><Number>493023125002</Number>"
@@ -164,9 +146,7 @@ async fn a_busy_counsellor_ends_the_sipgate_call_and_counts_as_a_miss() {
     let sg = spawn(OPEN).await;
     sg.set("anna", Presence::Available).await;
     let call = "CALLB1";
-    let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
-    let connecting = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    let dial = sg.post(&on_data(&connecting), &dtmf(call, "")).await.body;
+    let dial = sg.to_counsellor(call, FROM).await;
     let on_hangup = attr(&dial, "Response", "onHangup").unwrap();
     let busy = body(&[("event", "hangup"), ("cause", "busy"), ("callId", call)]);
     sg.post(&on_hangup, &busy).await;
@@ -175,11 +155,8 @@ async fn a_busy_counsellor_ends_the_sipgate_call_and_counts_as_a_miss() {
         Status::Available,
         "free again, nobody rung for a gone caller"
     );
-    let metrics = sg.app.get("/metrics").await.1;
-    assert!(
-        metrics.contains("lotse_ring_attempts_total{result=\"not_answered\"} 1"),
-        "{metrics}"
-    );
+    sg.assert_metrics(&["lotse_ring_attempts_total{result=\"not_answered\"} 1"])
+        .await;
 }
 
 #[tokio::test]
@@ -234,9 +211,7 @@ async fn logs_never_show_the_callers_number_or_the_call_id() {
     let sg = spawn(OPEN).await;
     sg.set("clara", Presence::Available).await;
     let call = "CALLPRIVACY7";
-    let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
-    let connecting = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    let dial = sg.post(&on_data(&connecting), &dtmf(call, "")).await.body;
+    let dial = sg.to_counsellor(call, FROM).await;
     let hangup = body(&[
         ("event", "hangup"),
         ("cause", "cancel"),
@@ -259,9 +234,7 @@ async fn an_answer_posted_without_its_link_is_matched_by_the_answering_number() 
     let sg = spawn(OPEN).await;
     sg.set("anna", Presence::Available).await;
     let call = "CALLN2";
-    let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
-    let connecting = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    sg.post(&on_data(&connecting), &dtmf(call, "")).await;
+    sg.to_counsellor(call, FROM).await;
     let answer = body(&[
         ("event", "answer"),
         ("callId", call),

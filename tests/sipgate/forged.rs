@@ -27,15 +27,11 @@ async fn unsigned_forged_or_altered_events_get_403_and_touch_nothing() {
         !unsigned.body.contains("signature verification"),
         "no detail for a forger"
     );
-    let metrics = sg.app.get("/metrics").await.1;
-    assert!(
-        metrics.contains("lotse_signature_failures_total{provider=\"sipgate\"} 4"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("lotse_calls_started_total{provider=\"sipgate\"} 0"),
-        "{metrics}"
-    );
+    sg.assert_metrics(&[
+        "lotse_signature_failures_total{provider=\"sipgate\"} 4",
+        "lotse_calls_started_total{provider=\"sipgate\"} 0",
+    ])
+    .await;
 }
 
 #[tokio::test]

@@ -7,28 +7,26 @@ use lotse::routing::{Presence, Status};
 
 use crate::support::*;
 
-fn on_data(xml: &str) -> String {
-    attr(xml, "Gather", "onData").unwrap_or_else(|| panic!("no <Gather onData> in {xml}"))
+/// Ben on duty, and rung for a Twilio caller: busy for anyone else.
+async fn ben_busy_with_twilio(sg: &Sipgate, call_sid: &str) {
+    sg.set("ben", Presence::Available).await;
+    let params = crate::helpers::pairs(&[
+        ("CallSid", call_sid),
+        ("From", crate::helpers::CALLER),
+        ("Digits", "1"),
+    ]);
+    let twilio = sg
+        .app
+        .voice("/twilio/voice?step=menu&lang=de", &params)
+        .await;
+    assert!(twilio.body.contains("<Dial"), "{}", twilio.body);
+    assert_eq!(sg.status("ben").await, Status::Ringing);
 }
 
 #[tokio::test]
 async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_free() {
     let sg = spawn(OPEN).await;
-    // Ben is on duty but busy with a Twilio caller.
-    sg.set("ben", Presence::Available).await;
-    let twilio = sg
-        .app
-        .voice(
-            "/twilio/voice?step=menu&lang=de",
-            &crate::helpers::pairs(&[
-                ("CallSid", "CAbusy"),
-                ("From", crate::helpers::CALLER),
-                ("Digits", "1"),
-            ]),
-        )
-        .await;
-    assert!(twilio.body.contains("<Dial"), "{}", twilio.body);
-    assert_eq!(sg.status("ben").await, Status::Ringing);
+    ben_busy_with_twilio(&sg, "CAbusy").await;
 
     let call = "CALLL1";
     let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
@@ -45,15 +43,7 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
     assert_telephone_wav(&wav);
     let seconds = (wav.len() - 44) as f64 / 16000.0;
     assert!(seconds > 12.0, "hold music plays: {seconds} s");
-    assert_eq!(
-        sg.app
-            .app
-            .store
-            .waiting_count(sg.app.clock.now())
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(sg.waiting().await, 1);
 
     // The music ends, sipgate posts an empty dtmf: still busy, the loop
     // goes on without repeating the position. A key pressed while waiting
@@ -81,29 +71,11 @@ async fn a_caller_waits_in_a_gather_loop_with_hold_music_until_a_counsellor_is_f
 #[tokio::test]
 async fn a_caller_who_hangs_up_in_line_leaves_it() {
     let sg = spawn(OPEN).await;
-    sg.set("ben", Presence::Available).await;
-    sg.app
-        .voice(
-            "/twilio/voice?step=menu&lang=de",
-            &crate::helpers::pairs(&[
-                ("CallSid", "CAbusy2"),
-                ("From", crate::helpers::CALLER),
-                ("Digits", "1"),
-            ]),
-        )
-        .await;
+    ben_busy_with_twilio(&sg, "CAbusy2").await;
     let call = "CALLL2";
     let menu = sg.post("/sipgate/call", &new_call(call, FROM)).await.body;
     let hold = sg.post(&on_data(&menu), &dtmf(call, "1")).await.body;
-    assert_eq!(
-        sg.app
-            .app
-            .store
-            .waiting_count(sg.app.clock.now())
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(sg.waiting().await, 1);
     let hangup = body(&[
         ("event", "hangup"),
         ("cause", "normalClearing"),
@@ -111,18 +83,7 @@ async fn a_caller_who_hangs_up_in_line_leaves_it() {
     ]);
     sg.post(&attr(&hold, "Response", "onHangup").unwrap(), &hangup)
         .await;
-    assert_eq!(
-        sg.app
-            .app
-            .store
-            .waiting_count(sg.app.clock.now())
-            .await
-            .unwrap(),
-        0
-    );
-    let metrics = sg.app.get("/metrics").await.1;
-    assert!(
-        metrics.contains("lotse_calls_total{lang=\"de\",outcome=\"abandoned\"} 1"),
-        "{metrics}"
-    );
+    assert_eq!(sg.waiting().await, 0);
+    sg.assert_metrics(&["lotse_calls_total{lang=\"de\",outcome=\"abandoned\"} 1"])
+        .await;
 }

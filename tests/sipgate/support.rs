@@ -260,6 +260,29 @@ impl Sipgate {
         }
     }
 
+    /// A new call from `from` that presses 1 and is rung through after the
+    /// "one moment" prompt: the answer with the `<Dial>`.
+    pub async fn to_counsellor(&self, call: &str, from: &str) -> String {
+        let menu = self.post("/sipgate/call", &new_call(call, from)).await.body;
+        let connecting = self.post(&on_data(&menu), &dtmf(call, "1")).await.body;
+        assert!(on_data(&connecting).contains("dial=1"), "{connecting}");
+        self.post(&on_data(&connecting), &dtmf(call, "")).await.body
+    }
+
+    /// Asserts that `/metrics` has each of `lines`.
+    pub async fn assert_metrics(&self, lines: &[&str]) {
+        let metrics = self.app.get("/metrics").await.1;
+        for line in lines {
+            assert!(metrics.contains(line), "{line} not in {metrics}");
+        }
+    }
+
+    /// Callers in line now.
+    pub async fn waiting(&self) -> u64 {
+        let now = self.app.clock.now();
+        self.app.app.store.waiting_count(now).await.unwrap()
+    }
+
     /// POSTs `body`, signed with the test's key.
     pub async fn post(&self, url: &str, body: &str) -> Reply {
         let reply = self.post_raw(url, body, Some(sign(body))).await;
@@ -298,6 +321,11 @@ pub fn attr(xml: &str, element: &str, name: &str) -> Option<String> {
     let rest = &rest[..rest.find('>')?];
     let start = rest.find(&format!(" {name}=\""))? + name.len() + 3;
     Some(rest[start..start + rest[start..].find('"')?].replace("&amp;", "&"))
+}
+
+/// The onData link of an answer's Gather.
+pub fn on_data(xml: &str) -> String {
+    attr(xml, "Gather", "onData").unwrap_or_else(|| panic!("no <Gather onData> in {xml}"))
 }
 
 /// Every `<Url>` in an answer.

@@ -113,12 +113,7 @@ fn render(app: &App, call: &CallId, reply: &Reply) -> Response {
 }
 
 fn ctx(app: &App) -> Ctx<'_> {
-    Ctx {
-        settings: &app.settings,
-        store: &app.store,
-        now: app.clock.now(),
-        metrics: &app.metrics,
-    }
+    app.ctx()
 }
 
 /// Push-API events are a few hundred bytes.

@@ -141,18 +141,7 @@ impl Links<'_> {
     pub fn to(&self, route: Route, target: &Target) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
         if let Some(at) = &target.at {
-            q.append_pair("step", &at.step)
-                .append_pair("lang", &at.lang);
-            let p = &at.progress;
-            if let Some(since) = p.since {
-                q.append_pair("since", &since.to_string());
-            }
-            if p.told > 0 {
-                q.append_pair("told", &p.told.to_string());
-            }
-            if p.rung > 0 {
-                q.append_pair("rung", &p.rung.to_string());
-            }
+            crate::providers::append_position(&mut q, at);
         }
         if let Some(c) = &target.counsellor {
             q.append_pair("c", c);
@@ -262,15 +251,19 @@ mod tests {
         }
     }
 
+    fn links<'a>(key: &'a LinkKey, call: &'a CallId) -> Links<'a> {
+        Links {
+            public_url: "https://h.example",
+            key,
+            call,
+        }
+    }
+
     #[test]
     fn a_link_reads_back_for_its_own_call() {
         let key = LinkKey::derive(b"token");
         let call = CallId::parse("C1").unwrap();
-        let links = Links {
-            public_url: "https://h.example",
-            key: &key,
-            call: &call,
-        };
+        let links = links(&key, &call);
         let target = Target {
             at: Some(resume()),
             counsellor: Some("anna".into()),
@@ -289,11 +282,7 @@ mod tests {
     fn altered_moved_or_unsigned_links_are_refused() {
         let key = LinkKey::derive(b"token");
         let call = CallId::parse("C1").unwrap();
-        let links = Links {
-            public_url: "https://h.example",
-            key: &key,
-            call: &call,
-        };
+        let links = links(&key, &call);
         let target = Target {
             at: Some(resume()),
             ..Target::default()
@@ -321,11 +310,7 @@ mod tests {
     fn a_bare_hangup_link_is_signed_too() {
         let key = LinkKey::random();
         let call = CallId::parse("C1").unwrap();
-        let links = Links {
-            public_url: "https://h.example",
-            key: &key,
-            call: &call,
-        };
+        let links = links(&key, &call);
         let url = links.to(Route::Hangup, &Target::default());
         let query = url.split_once('?').unwrap().1;
         assert!(query.starts_with("sig="));

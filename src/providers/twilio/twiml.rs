@@ -44,18 +44,7 @@ pub fn link(links: &Links, resume: &Resume) -> String {
 
 fn callback(links: &Links, route: &str, resume: &Resume, counsellor: Option<&str>) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
-    q.append_pair("step", &resume.step)
-        .append_pair("lang", &resume.lang);
-    let p = &resume.progress;
-    if let Some(since) = p.since {
-        q.append_pair("since", &since.to_string());
-    }
-    if p.told > 0 {
-        q.append_pair("told", &p.told.to_string());
-    }
-    if p.rung > 0 {
-        q.append_pair("rung", &p.rung.to_string());
-    }
+    crate::providers::append_position(&mut q, resume);
     if let Some(c) = counsellor {
         q.append_pair("c", c);
     }
