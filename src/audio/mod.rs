@@ -94,11 +94,20 @@ impl Renderer {
         max_bytes: u64,
         recordings: Option<PathBuf>,
     ) -> Renderer {
-        let cache = cache::Cache::open(cache_dir, max_bytes);
-        let scratch = cache_dir.join("tmp");
-        if let Err(e) = std::fs::create_dir_all(&scratch) {
-            warn!(dir = %scratch.display(), error = %e, "cannot create the audio cache");
-        }
+        // A cache directory that cannot be made (a read-only working
+        // directory) must not silence the prompts: the system's temporary
+        // directory serves instead.
+        let dir = match std::fs::create_dir_all(cache_dir.join("tmp")) {
+            Ok(()) => cache_dir.to_owned(),
+            Err(e) => {
+                let instead = std::env::temp_dir().join("lotse-audio");
+                warn!(dir = %cache_dir.display(), instead = %instead.display(), error = %e, "cannot create the audio cache; using the temporary directory");
+                let _ = std::fs::create_dir_all(instead.join("tmp"));
+                instead
+            }
+        };
+        let cache = cache::Cache::open(&dir, max_bytes);
+        let scratch = dir.join("tmp");
         Renderer {
             tts,
             cache,
@@ -214,63 +223,4 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tone_tts() -> Tts {
-        // A real engine stand-in that needs no voice data: sox makes 0.3 s of tone.
-        let command = [
-            "sox", "-n", "-r", "16000", "-c", "2", "-b", "16", "{out}", "synth", "0.3", "sine",
-            "440",
-        ];
-        Tts {
-            command: command.map(String::from).to_vec(),
-            voices: Default::default(),
-            timeout: Duration::from_secs(10),
-        }
-    }
-
-    #[tokio::test]
-    async fn pieces_join_into_one_telephone_wav_and_speech_is_cached() {
-        let dir = tempfile::tempdir().unwrap();
-        let r = Renderer::with(tone_tts(), dir.path(), 1 << 20, None);
-        let list = Playlist(vec![
-            Piece::Speech("Hallo".into(), "de-DE".into()),
-            Piece::Silence(1),
-            Piece::Recording("hold.wav".into()),
-        ]);
-        let out = r.render(&list).await.unwrap();
-        assert!(wav::is_telephone(&out.wav));
-        // 0.3 s + 1 s + 12 s of hold music + two gaps of 0.25 s
-        assert!(
-            (out.duration.as_secs_f64() - 13.8).abs() < 0.01,
-            "{:?}",
-            out.duration
-        );
-        let cached = std::fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
-            .count();
-        assert_eq!(cached, 1, "one synthesized piece cached");
-    }
-
-    #[tokio::test]
-    async fn a_missing_engine_or_recording_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut tts = tone_tts();
-        tts.command[0] = "/nonexistent/tts".into();
-        let r = Renderer::with(tts, dir.path(), 1 << 20, None);
-        let err = r
-            .render(&Playlist(vec![Piece::Speech("x".into(), "de".into())]))
-            .await;
-        assert!(
-            matches!(err, Err(AudioError::Tts(TtsError::Spawn { .. }))),
-            "{err:?}"
-        );
-        let err = r
-            .render(&Playlist(vec![Piece::Recording("nope.wav".into())]))
-            .await;
-        assert!(matches!(err, Err(AudioError::NoRecording(_))));
-    }
-}
+mod tests;

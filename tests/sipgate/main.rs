@@ -18,6 +18,7 @@ mod cli;
 mod forged;
 mod line;
 mod race;
+mod standin;
 mod support;
 
 /// The path of a TwiML `<Redirect>` (the hold loop's next turn).

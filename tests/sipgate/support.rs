@@ -1,13 +1,10 @@
 //! A `lotse` with `[sipgate] enabled`, a key pair of the test's own that
 //! signs events exactly as sipgate does (RSA-SHA256, PKCS#1 v1.5, base64,
-//! over the raw body), and a local stand-in for sipgate's call-control API.
+//! over the raw body), and the stand-in for sipgate's call-control API.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, StatusCode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rsa::pkcs1v15::SigningKey;
@@ -20,6 +17,7 @@ use lotse::clock::Clock;
 use lotse::routing::{CounsellorId, Presence, Status};
 
 use crate::helpers::{settings_with_env, spawn_with, Reply, TestApp, PUBLIC_URL};
+pub use crate::standin::CallControl;
 
 /// A caller's number as sipgate sends it (no `+`), from the fictional range.
 pub const FROM: &str = "4930231257777";
@@ -57,62 +55,6 @@ pub fn sign(body: &str) -> String {
 
 /// A TTS engine that needs no voice data: 0.2 s of tone per prompt (sox).
 pub const TONE_TTS: &str = r#"["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", "{out}", "synth", "0.2", "sine", "440"]"#;
-
-/// Requests the stand-in received: (call id, authorization header).
-type Seen = Arc<Mutex<Vec<(String, String)>>>;
-
-#[derive(Clone, Default)]
-pub struct CallControl {
-    pub deleted: Seen,
-    pub addr: Option<SocketAddr>,
-}
-
-impl CallControl {
-    /// `DELETE /calls/{id}` → 204, remembered.
-    pub async fn start() -> CallControl {
-        let mut cc = CallControl::default();
-        let router = axum::Router::new()
-            .route("/v2/calls/{id}", axum::routing::delete(delete))
-            .with_state(cc.deleted.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        cc.addr = Some(listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, router).await });
-        cc
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}/v2", self.addr.expect("started"))
-    }
-
-    pub fn deleted(&self) -> Vec<(String, String)> {
-        self.deleted.lock().unwrap().clone()
-    }
-
-    /// Waits (up to 10 s) until `call` was ended.
-    pub async fn wait_for(&self, call: &str) -> (String, String) {
-        for _ in 0..200 {
-            if let Some(d) = self.deleted().into_iter().find(|(id, _)| id == call) {
-                return d;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("no DELETE /calls/{call}; saw {:?}", self.deleted());
-    }
-}
-
-async fn delete(
-    State(seen): State<Seen>,
-    UrlPath(id): UrlPath<String>,
-    headers: HeaderMap,
-) -> StatusCode {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    seen.lock().unwrap().push((id, auth));
-    StatusCode::NO_CONTENT
-}
 
 /// A config directory: the committed defaults with `[sipgate]` enabled, the
 /// test's public key beside the file (a path relative to it), the flow by
