@@ -32,7 +32,7 @@ pub fn report(settings: &Settings) -> (Vec<String>, bool) {
         }
     }
     out.push(format!(
-        "sipgate: {} prompts synthesized by {engine}: {}",
+        "sipgate: {} prompt texts synthesized by {engine}: {}",
         synthesized.len(),
         synthesized.join(", ")
     ));

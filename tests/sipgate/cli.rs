@@ -86,7 +86,7 @@ async fn check_says_what_is_recorded_synthesized_and_what_sipgate_cannot_do() {
     );
     assert!(text.contains("sipgate: enabled; point the number's incoming-call URL at https://hotline.example.org/sipgate/call"), "{text}");
     assert!(
-        text.contains("prompts synthesized by sox: closed (de), closed (en)"),
+        text.contains("prompt texts synthesized by sox: closed (de), closed (en)"),
         "{text}"
     );
     assert!(
