@@ -28,5 +28,15 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
     if settings.twilio.verify_signatures && settings.twilio.tokens.is_empty() {
         println!("note: no Twilio auth token set (LOTSE_TWILIO__AUTH_TOKEN); webhooks will be refused until it is");
     }
+    if settings.sipgate.enabled {
+        let (lines, works) = super::check_sipgate::report(&settings);
+        for line in lines {
+            println!("{line}");
+        }
+        if !works {
+            eprintln!("error: sipgate callers would hear the fallback: fix the TTS engine or recordings above");
+            return ExitCode::FAILURE;
+        }
+    }
     ExitCode::SUCCESS
 }

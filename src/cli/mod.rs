@@ -3,6 +3,7 @@
 //! `serve` runs and what `simulate` shows.
 
 mod check;
+mod check_sipgate;
 mod outbox;
 mod serve;
 mod simulate;

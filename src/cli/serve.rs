@@ -37,6 +37,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             true => info!("{}", settings.abuse.describe()),
             false => warn!("{}", settings.abuse.describe()),
         }
+        if settings.sipgate.enabled && settings.sipgate.token.is_none() {
+            warn!("[sipgate] enabled without LOTSE_SIPGATE__TOKEN: calls are not ended after a final message, and callback links hold for this process only");
+        }
         let source = settings.source.name();
         let listen = settings.listen;
         let app = match App::new(settings, Arc::new(SystemClock)) {
@@ -47,6 +50,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             }
         };
         tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
+        if app.sipgate.is_some() {
+            tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
+        }
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
         let metrics = match crate::metrics::endpoint::bind_separately(&app).await {
             Ok(bound) => bound.map(crate::metrics::endpoint::spawn_separately),

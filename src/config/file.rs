@@ -16,6 +16,7 @@ pub struct ConfigFile {
     pub schedule: ScheduleSection,
     #[serde(default)]
     pub server: ServerSection,
+    #[serde(default)]
     pub twilio: TwilioSection,
     #[serde(default)]
     pub flow: FlowSection,
@@ -35,6 +36,8 @@ pub struct ConfigFile {
     pub metrics: super::metrics::MetricsSection,
     #[serde(default)]
     pub abuse: super::abuse::AbuseSection,
+    #[serde(default)]
+    pub sipgate: super::sipgate::SipgateSection,
 }
 
 /// The shared store. Absent `url` → an embedded in-memory store (one
@@ -77,12 +80,17 @@ fn default_holidays() -> String {
 pub struct ServerSection {
     #[serde(deserialize_with = "scalar_as_string")]
     pub listen: String,
+    /// The public base URL every provider calls (and every URL in an answer
+    /// starts with); `twilio.public_url` is the older name for it.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerSection {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
+            public_url: None,
         }
     }
 }
@@ -90,13 +98,21 @@ impl Default for ServerSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TwilioSection {
-    pub public_url: String,
+    /// Kept for existing configs: the same as `[server] public_url`.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// One token, or several comma-separated while rotating. From the
     /// environment (`LOTSE_TWILIO__AUTH_TOKEN`), never from a committed file.
     #[serde(default, deserialize_with = "optional_secret")]
     pub auth_token: Option<SecretString>,
     #[serde(default = "yes")]
     pub verify_signatures: bool,
+}
+
+impl Default for TwilioSection {
+    fn default() -> Self {
+        toml::from_str("").expect("every key has a default")
+    }
 }
 
 fn yes() -> bool {

@@ -13,6 +13,7 @@ mod locate;
 mod metrics;
 mod roster;
 mod settings;
+mod sipgate;
 
 pub use abuse::Abuse;
 pub use email::{Email, EmailSection, RetryPolicy, BUILT_IN_TEMPLATE};
@@ -23,3 +24,4 @@ pub use locate::line_of;
 pub use metrics::{MetricsSection, MetricsSettings};
 pub use roster::{parse_sha256, Counsellor, Phone, Routing};
 pub use settings::{Settings, Twilio};
+pub use sipgate::{Sipgate, SipgateSection, Tts};

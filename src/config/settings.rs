@@ -25,9 +25,10 @@ pub struct Hotline {
 
 #[derive(Clone, Debug)]
 pub struct Twilio {
-    /// Base URL Twilio calls, without a trailing slash. Signatures are
-    /// checked against it, never against what the request says its host is:
-    /// behind a TLS-terminating proxy those differ.
+    /// Base URL Twilio calls, without a trailing slash (the same as
+    /// [`Settings::public_url`]). Signatures are checked against it, never
+    /// against what the request says its host is: behind a TLS-terminating
+    /// proxy those differ.
     pub public_url: String,
     pub tokens: Vec<SecretString>,
     pub verify_signatures: bool,
@@ -38,7 +39,12 @@ pub struct Settings {
     pub hotline: Hotline,
     pub schedule: Schedule,
     pub listen: SocketAddr,
+    /// The public base URL every provider calls, without a trailing slash
+    /// (`[server] public_url`, or the older `[twilio] public_url`).
+    pub public_url: String,
     pub twilio: Twilio,
+    /// The second provider (`[sipgate]`).
+    pub sipgate: super::sipgate::Sipgate,
     pub flow: Flow,
     /// Where recorded prompts live (`call-flows/audio/` beside the flow file);
     /// `None` for the built-in flow, which speaks every prompt by TTS.
@@ -114,15 +120,7 @@ impl Settings {
             p.add(&["server", "listen"], "not an address like 127.0.0.1:8080");
         }
 
-        let public_url = file.twilio.public_url.trim_end_matches('/').to_owned();
-        if !(public_url.starts_with("https://") || public_url.starts_with("http://"))
-            || public_url.contains('?')
-        {
-            p.add(
-                &["twilio", "public_url"],
-                "must be an http(s) base URL without query, e.g. https://hotline.example.org",
-            );
-        }
+        let public_url = public_url(&file, &mut p);
         let tokens = split_tokens(file.twilio.auth_token.as_ref());
 
         let (flow_source, audio_dir) = match source {
@@ -161,6 +159,15 @@ impl Settings {
                 p.add(&["abuse", "anonymous_check"], m);
             }
         }
+        let config_dir = match source {
+            Source::BuiltIn => None,
+            Source::File(path) => Some(path.parent().unwrap_or(std::path::Path::new("."))),
+        };
+        let sipgate = super::sipgate::build(
+            std::mem::take(&mut file.sipgate),
+            config_dir,
+            &mut |path, m| p.add(path, m),
+        );
         let operator_token_sha256 = roster::operator(&file.api, &mut |path, m| p.add(path, m));
         let counsellors = match &flow {
             Some(flow) => {
@@ -180,10 +187,12 @@ impl Settings {
                 schedule,
                 listen,
                 twilio: Twilio {
-                    public_url,
+                    public_url: public_url.clone(),
                     tokens,
                     verify_signatures: file.twilio.verify_signatures,
                 },
+                public_url,
+                sipgate,
                 flow,
                 audio_dir,
                 log_format: file.log.format,
@@ -199,6 +208,39 @@ impl Settings {
             _ => Err(ConfigErrors(p.list)),
         }
     }
+}
+
+/// `[server] public_url`, or `[twilio] public_url` from before there were
+/// two providers; both set must agree.
+fn public_url(file: &ConfigFile, p: &mut Problems<'_>) -> String {
+    let server = file.server.public_url.as_deref();
+    let twilio = file.twilio.public_url.as_deref();
+    let (raw, path) = match (server, twilio) {
+        (Some(s), Some(t)) if s.trim_end_matches('/') != t.trim_end_matches('/') => {
+            p.add(
+                &["twilio", "public_url"],
+                "differs from server.public_url; set only server.public_url",
+            );
+            (s, ["server", "public_url"])
+        }
+        (Some(s), _) => (s, ["server", "public_url"]),
+        (None, Some(t)) => (t, ["twilio", "public_url"]),
+        (None, None) => {
+            p.add(
+                &["server"],
+                "missing public_url: the base URL the providers call, e.g. https://hotline.example.org",
+            );
+            return String::new();
+        }
+    };
+    let url = raw.trim_end_matches('/').to_owned();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains('?') {
+        p.add(
+            &path,
+            "must be an http(s) base URL without query, e.g. https://hotline.example.org",
+        );
+    }
+    url
 }
 
 fn build_schedule(file: &ConfigFile, p: &mut Problems<'_>) -> Option<Schedule> {

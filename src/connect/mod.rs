@@ -7,6 +7,7 @@
 //! clock, the network (beyond the store) or HTTP.
 
 mod company;
+mod ended;
 mod line;
 pub mod phone_presence;
 mod ring;
@@ -19,6 +20,7 @@ use crate::flow::{self, FlowError, Pending, Resume, Situation, Turn};
 use crate::routing::{Store, StoreError};
 
 pub use company::leave_line_for_message;
+pub use ended::ring_failed_call_over;
 pub use line::at_counsellor_step;
 pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 

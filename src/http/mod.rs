@@ -7,6 +7,7 @@ mod fallback;
 mod health;
 pub mod page;
 mod recording;
+mod sipgate;
 mod state;
 mod twilio;
 
@@ -24,6 +25,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use sipgate::warm as warm_sipgate_audio;
 pub use state::{situation, App};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -40,6 +42,7 @@ pub fn router(app: Arc<App>) -> Router {
     let audio = app.settings.audio_dir.clone();
     let mut router = Router::new()
         .merge(twilio::routes(app.clone()))
+        .merge(sipgate::routes(app.clone()))
         .merge(health::routes(app.clone()))
         .merge(recording::routes(app.clone()))
         .merge(api::routes(app.clone()))

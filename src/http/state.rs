@@ -34,6 +34,8 @@ pub struct App {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Bans, flood limits and the anonymous-caller check (`crate::abuse`).
     pub abuse: crate::abuse::Abuse,
+    /// The sipgate.io adapter, with `[sipgate] enabled`.
+    pub sipgate: Option<super::sipgate::Sipgate>,
 }
 
 impl App {
@@ -54,9 +56,14 @@ impl App {
         let outbox = Arc::new(outbox);
         let kv = store.kv();
         let abuse = crate::abuse::Abuse::new(&settings, kv.clone(), metrics.clone());
+        let sipgate = settings
+            .sipgate
+            .enabled
+            .then(|| super::sipgate::Sipgate::new(&settings));
         Arc::new(App {
             kv,
             abuse,
+            sipgate,
             metrics,
             outbox,
             settings,
@@ -77,6 +84,16 @@ impl App {
                 pools: c.pools.clone(),
             })
             .collect()
+    }
+
+    /// What one decision needs, at this instant of the app's clock.
+    pub fn ctx(&self) -> crate::connect::Ctx<'_> {
+        crate::connect::Ctx {
+            settings: &self.settings,
+            store: &self.store,
+            now: self.clock.now(),
+            metrics: &self.metrics,
+        }
     }
 
     pub fn situation(&self, now: chrono::DateTime<chrono::Utc>) -> Situation<'_> {

@@ -23,6 +23,9 @@ pub const OUTCOMES: [&str; 10] = [
     "limited",
 ];
 
+/// The providers: the only values the `provider` label takes.
+pub const PROVIDERS: [&str; 2] = ["twilio", "sipgate"];
+
 /// Waits from a few seconds to the ten minutes nobody should wait; 30 s is a
 /// bucket edge because the service level is "answered within 30 s".
 pub const WAIT_BUCKETS: [f64; 14] = [
@@ -43,6 +46,10 @@ pub struct Metrics {
     pub http_duration: HistogramVec,
     pub signature_failures: IntCounterVec,
     pub emails_sent: IntCounterVec,
+    /// New calls by provider (`twilio`, `sipgate`).
+    pub calls_started: IntCounterVec,
+    /// sipgate call-control hang-ups (`DELETE /calls/{id}`) by result.
+    pub sipgate_hangups: IntCounterVec,
     // Read at scrape time (see `scrape`).
     pub waiting: IntGauge,
     pub counsellors: IntGaugeVec,
@@ -101,6 +108,8 @@ impl Metrics {
             http_duration: histogram_vec(&r, "http_request_duration_seconds", "Time to answer an HTTP request, by matched route.", &HTTP_BUCKETS, &["route"]),
             signature_failures: counter_vec(&r, "signature_failures_total", "Webhooks refused because their signature did not verify, by provider.", &["provider"]),
             emails_sent: counter_vec(&r, "emails_sent_total", "Voicemail email delivery attempts by result (delivered, spooled, failed = will retry, dead_letter = gave up).", &["result"]),
+            calls_started: counter_vec(&r, "calls_started_total", "New incoming calls by provider (twilio, sipgate).", &["provider"]),
+            sipgate_hangups: counter_vec(&r, "sipgate_hangups_total", "Calls lotse ended through sipgate's call-control API after a final message, by result (ended, failed, no_token).", &["result"]),
             waiting: gauge(&r, "callers_waiting", "Callers waiting in line now (shared store, read at scrape time)."),
             counsellors: gauge_vec(&r, "counsellors", "Counsellors by status now (shared store, read at scrape time).", &["status"]),
             leases_expired: counter(&r, "presence_leases_expired_total", "Available counsellors whose presence lease ran out without a heartbeat (shared store counter)."),
@@ -140,7 +149,13 @@ impl Metrics {
         for r in ["answered", "declined", "not_answered", "caller_gone"] {
             self.rings.with_label_values(&[r]);
         }
-        self.signature_failures.with_label_values(&["twilio"]);
+        for provider in PROVIDERS {
+            self.signature_failures.with_label_values(&[provider]);
+            self.calls_started.with_label_values(&[provider]);
+        }
+        for r in ["ended", "failed", "no_token"] {
+            self.sipgate_hangups.with_label_values(&[r]);
+        }
         for r in ["delivered", "spooled", "failed", "dead_letter"] {
             self.emails_sent.with_label_values(&[r]);
         }

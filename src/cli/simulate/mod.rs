@@ -6,6 +6,7 @@
 
 mod abuse;
 mod describe;
+mod sipgate;
 mod walk;
 mod world;
 
@@ -54,6 +55,15 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     abuse: abuse::AbuseArgs,
+    /// Whose markup to show: `twilio` (TwiML) or `sipgate` (sipgate.io XML).
+    #[arg(long, value_enum, default_value_t = Provider::Twilio)]
+    provider: Provider,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Provider {
+    Twilio,
+    Sipgate,
 }
 
 fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
@@ -85,6 +95,16 @@ pub fn run(args: &Args) -> ExitCode {
         busy: args.busy,
         wait: args.wait.map(i64::from),
     };
+    if args.provider == Provider::Sipgate {
+        let walk = sipgate::transcript(
+            &settings,
+            args.at,
+            &args.press,
+            args.lang.as_deref(),
+            args.available,
+        );
+        return sipgate::print(runtime.block_on(walk), args.json);
+    }
     let simulated = abuse::with_screening(&settings, &scenario, &args.abuse);
     match runtime.block_on(simulated) {
         Ok(t) if args.json => {
@@ -122,22 +142,7 @@ pub async fn transcript(
 ) -> Result<Transcript, ConnectError> {
     let at = scenario.at;
     let (steps, responses) = walk::walk(settings, scenario).await?;
-    let (open, reason, holiday, next_open, closes_at) = match settings.schedule.decide(at) {
-        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
-        Decision::Closed { reason, next_open } => {
-            let holiday = match &reason {
-                ClosedReason::Holiday(h) => Some(h.name_de),
-                _ => None,
-            };
-            (
-                false,
-                Some(reason.code()),
-                holiday,
-                next_open.map(|t| t.to_rfc3339()),
-                None,
-            )
-        }
-    };
+    let (open, reason, holiday, next_open, closes_at) = decision(settings, at);
     Ok(Transcript {
         open,
         reason,
@@ -148,6 +153,29 @@ pub async fn transcript(
         twiml: responses[0].clone(),
         responses,
     })
+}
+
+/// Open or closed at `at`: (open, reason, holiday, next_open, closes_at).
+type Decided = (
+    bool,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<String>,
+    Option<String>,
+);
+
+fn decision(settings: &Settings, at: DateTime<Utc>) -> Decided {
+    match settings.schedule.decide(at) {
+        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
+        Decision::Closed { reason, next_open } => {
+            let holiday = match &reason {
+                ClosedReason::Holiday(h) => Some(h.name_de),
+                _ => None,
+            };
+            let next = next_open.map(|t| t.to_rfc3339());
+            (false, Some(reason.code()), holiday, next, None)
+        }
+    }
 }
 
 impl Transcript {

@@ -53,6 +53,12 @@ async fn answer(
     let ctx = ctx(app);
     let sit = ctx.situation(None);
     let mut new_call = cb.step.is_none();
+    if new_call {
+        app.metrics
+            .calls_started
+            .with_label_values(&["twilio"])
+            .inc();
+    }
     let mut turn = match cb.step {
         // Screened before the flow starts: a blocked or flooding caller
         // hears the neutral message, a withheld one in a burst the check.

@@ -44,21 +44,7 @@ pub fn link(links: &Links, resume: &Resume) -> String {
 
 fn callback(links: &Links, route: &str, resume: &Resume, counsellor: Option<&str>) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
-    q.append_pair("step", &resume.step)
-        .append_pair("lang", &resume.lang);
-    let p = &resume.progress;
-    if let Some(since) = p.since {
-        q.append_pair("since", &since.to_string());
-    }
-    if p.told > 0 {
-        q.append_pair("told", &p.told.to_string());
-    }
-    if p.rung > 0 {
-        q.append_pair("rung", &p.rung.to_string());
-    }
-    if p.company > 0 {
-        q.append_pair("heard", &p.company.to_string());
-    }
+    crate::providers::append_position(&mut q, resume);
     if let Some(c) = counsellor {
         q.append_pair("c", c);
     }
@@ -83,13 +69,12 @@ pub struct Callback {
 pub fn parse_callback(query: &str) -> Callback {
     let mut cb = Callback::default();
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if crate::providers::read_progress(&mut cb.progress, &k, &v) {
+            continue;
+        }
         match &*k {
             "step" => cb.step = Some(v.into_owned()),
             "lang" => cb.lang = Some(v.into_owned()),
-            "since" => cb.progress.since = v.parse().ok(),
-            "told" => cb.progress.told = v.parse().unwrap_or(0),
-            "rung" => cb.progress.rung = v.parse().unwrap_or(0),
-            "heard" => cb.progress.company = v.parse().unwrap_or(0),
             "c" => cb.counsellor = Some(v.into_owned()),
             "asked" => cb.asked = v == "1",
             _ => {}
