@@ -120,7 +120,7 @@ pub fn heard(twiml: &str) -> Heard {
         Heard::Refused
     } else if twiml.contains("step=abuse-check") {
         Heard::Check
-    } else if twiml.contains("Guten Tag") && twiml.contains("step=menu") {
+    } else if twiml.contains("hier ist die starke Stelle") && twiml.contains("step=menu") {
         Heard::Greeting
     } else {
         panic!("unexpected answer: {twiml}")

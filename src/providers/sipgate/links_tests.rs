@@ -34,7 +34,7 @@ fn a_link_reads_back_for_its_own_call() {
         then: Then::Dial,
     };
     let url = links.to(Route::Call, &target);
-    assert!(url.starts_with("https://h.example/sipgate/call?step=counsellor&lang=de&since=1700000000&told=2&rung=1&c=anna&dial=1&sig="), "{url}");
+    assert!(url.starts_with("https://h.example/sipgate/call?step=counsellor&lang=de&since=1700000000&told=2&rung=1&heard=3&c=anna&dial=1&sig="), "{url}");
     let query = url.split_once('?').unwrap().1;
     assert_eq!(parse(query, &call, &key).unwrap(), target);
     // Another instance with the same secret accepts it.
