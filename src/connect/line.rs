@@ -25,7 +25,7 @@ pub async fn at_counsellor_step(
     at: &Resume,
 ) -> Result<Turn, ConnectError> {
     match connect_or_wait(ctx, call, caller, at).await {
-        Err(ConnectError::Store(e)) => {
+        Err(e @ (ConnectError::Store(_) | ConnectError::Unsettled(_))) => {
             let error: &dyn std::fmt::Display = &e;
             CallOutcome::FallbackError {
                 lang: &at.lang,
@@ -34,7 +34,7 @@ pub async fn at_counsellor_step(
             .emit(ctx.metrics, Some(call));
             match ctx.settings.flow.steps.get(&at.step) {
                 Some(Step::Counsellor { unavailable, .. }) => Ok(ctx.goto(unavailable, &at.lang)?),
-                _ => Err(ConnectError::Store(e)),
+                _ => Err(e),
             }
         }
         other => other,
@@ -69,7 +69,7 @@ async fn connect_or_wait(
     };
 
     if !ctx.settings.schedule.decide(ctx.now).is_open() {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::ClosedWhileWaiting;
         CallOutcome::NoCounsellor {
             lang: &at.lang,
@@ -89,7 +89,7 @@ async fn connect_or_wait(
     };
     let waited_s = now_s - progress.since.unwrap_or(now_s);
     if progress.rung >= routing.max_attempts || waited_s >= routing.max_wait.as_secs() as i64 {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::GaveUp {
             rung: progress.rung,
             wait_s: waited_s,
@@ -131,7 +131,7 @@ async fn connect_or_wait(
     // on-duty counsellor not yet tried for this call (tried ones are skipped).
     let on_duty = on_duty(ctx, &pool).await?;
     if on_duty == 0 || progress.rung >= on_duty {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::NobodyLeft {
             on_duty,
             rung: progress.rung,
@@ -179,6 +179,9 @@ async fn claim<'a>(
     // The store frees a counsellor whose ring result never arrives this
     // long (plus a grace) after the claim.
     let ring_timeout = std::time::Duration::from_secs(routing.ring_timeout_s.into());
+    // Writes of earlier callbacks first (a key press recorded late must
+    // keep its counsellor from being claimed again).
+    ctx.journal.settle().await?;
     for _ in 0..STALE_CLAIMS {
         let Some(id) = ctx
             .store
@@ -191,7 +194,7 @@ async fn claim<'a>(
             return Ok(Some(c));
         }
         warn!(counsellor = %id, "claimed a counsellor who is no longer configured; releasing");
-        ctx.store.ring_failed(call, &id, ctx.now, 0).await?;
+        ctx.journal.ring_failed(call, &id, ctx.now, 0).await;
     }
     Ok(None)
 }

@@ -6,6 +6,7 @@
 //! Every function takes the instant it acts for; nothing here reads the
 //! clock, the network (beyond the store) or HTTP.
 
+pub mod journal;
 mod line;
 pub mod phone_presence;
 mod ring;
@@ -16,6 +17,7 @@ use crate::config::Settings;
 use crate::flow::{self, FlowError, Resume, Situation, Turn};
 use crate::routing::{Store, StoreError};
 
+pub use journal::Journal;
 pub use line::at_counsellor_step;
 pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 
@@ -23,6 +25,9 @@ pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub store: &'a Store,
+    /// Where the store writes of callbacks go: applied at once, or kept
+    /// and replayed when the store is back (see [`journal`]).
+    pub journal: &'a Journal,
     pub now: DateTime<Utc>,
     /// Where call outcomes are counted (`crate::metrics::CallOutcome`).
     pub metrics: &'a crate::metrics::Metrics,
@@ -57,6 +62,8 @@ pub enum ConnectError {
     Store(#[from] StoreError),
     #[error("flow: {0}")]
     Flow(#[from] FlowError),
+    #[error("{0}")]
+    Unsettled(#[from] journal::Unsettled),
     #[error("{0:?} is not a counsellor step")]
     NotACounsellorStep(String),
 }

@@ -29,6 +29,9 @@ pub struct App {
     pub sessions: super::page::Sessions,
     /// Every Prometheus series of this process (see `crate::metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Store writes of callbacks the store could not take yet, replayed
+    /// until it does (`lotse serve` runs its replayer).
+    pub journal: Arc<crate::connect::Journal>,
 }
 
 impl App {
@@ -46,8 +49,11 @@ impl App {
         let metrics = Arc::new(crate::metrics::Metrics::new(&languages));
         let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
         outbox.sent = metrics.emails_sent();
+        outbox.repairs = metrics.durability.clone();
         let outbox = Arc::new(outbox);
+        let journal = crate::connect::Journal::new(store.clone(), metrics.durability.clone());
         Arc::new(App {
+            journal: Arc::new(journal),
             metrics,
             outbox,
             settings,

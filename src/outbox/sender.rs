@@ -8,6 +8,7 @@
 //! errors are logged here, once, where they are handled.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
@@ -32,7 +33,18 @@ pub enum Step {
 pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut store_down = false;
+        let mut reconciled: Option<Instant> = None;
         loop {
+            // Copies in custody: at most once per poll interval.
+            if reconciled.is_none_or(|at| at.elapsed() >= outbox.email.poll) {
+                reconciled = Some(Instant::now());
+                if let Err(e) = outbox.reconcile().await {
+                    if !store_down {
+                        warn!(error = %e, "outbox custody cannot reach the store; retrying");
+                    }
+                    store_down = true;
+                }
+            }
             match step(&outbox, clock.now()).await {
                 Ok(Step::Idle) => {
                     store_down = false;
@@ -55,7 +67,11 @@ pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
 /// Takes one due job and tries to deliver it; the queue errors it returns
 /// are the store's (SMTP failures are handled here).
 pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
-    let Some(claimed) = outbox.queue.next(now).await? else {
+    // An acknowledgement owed first: its email went out already.
+    outbox.settle_owed().await?;
+    let next = outbox.queue.next(now).await;
+    outbox.report_repairs();
+    let Some(claimed) = next? else {
         return Ok(Step::Idle);
     };
     let mut job = claimed.job.clone();
@@ -66,7 +82,7 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
     };
     match result {
         Ok(sent) => {
-            outbox.queue.done(&claimed).await?;
+            let acknowledged = outbox.delivered(&claimed).await;
             let result = if matches!(sent, Sent::Smtp) {
                 "delivered"
             } else {
@@ -81,6 +97,8 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
                     info!(job = %key, path = %path.display(), "voicemail email written to the spool directory (no SMTP configured)")
                 }
             }
+            // Not acknowledged: owed, and paid before the next job.
+            acknowledged?;
             Ok(Step::Delivered)
         }
         Err(e) => {

@@ -127,6 +127,7 @@ fn ctx(app: &App) -> Ctx<'_> {
     Ctx {
         settings: &app.settings,
         store: &app.store,
+        journal: &app.journal,
         now: app.clock.now(),
         metrics: &app.metrics,
     }
