@@ -10,6 +10,7 @@ mod redis_server;
 
 mod calls;
 mod faults;
+mod journal;
 mod line;
 mod phone_presence;
 
