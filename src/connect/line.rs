@@ -24,7 +24,13 @@ pub async fn at_counsellor_step(
     caller: &Caller,
     at: &Resume,
 ) -> Result<Turn, ConnectError> {
-    match connect_or_wait(ctx, call, caller, at).await {
+    // Writes of earlier callbacks first: a key press recorded late must
+    // keep its counsellor from being claimed again.
+    let result = match ctx.journal.settle().await {
+        Ok(()) => connect_or_wait(ctx, call, caller, at).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
         Err(e @ (ConnectError::Store(_) | ConnectError::Unsettled(_))) => {
             let error: &dyn std::fmt::Display = &e;
             CallOutcome::FallbackError {
@@ -179,9 +185,6 @@ async fn claim<'a>(
     // The store frees a counsellor whose ring result never arrives this
     // long (plus a grace) after the claim.
     let ring_timeout = std::time::Duration::from_secs(routing.ring_timeout_s.into());
-    // Writes of earlier callbacks first (a key press recorded late must
-    // keep its counsellor from being claimed again).
-    ctx.journal.settle().await?;
     for _ in 0..STALE_CLAIMS {
         let Some(id) = ctx
             .store

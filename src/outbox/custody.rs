@@ -11,6 +11,8 @@
 //! (a hash of the recording id), never the caller.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,13 +33,69 @@ pub struct Kept {
 
 pub struct Custody {
     dir: PathBuf,
+    /// When the ledger of done jobs was last pruned.
+    pruned: Mutex<Option<Instant>>,
 }
+
+/// How long the ledger remembers a job as done: as long as Redis does.
+pub const DONE_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 
 impl Custody {
     pub fn new(spool_dir: &Path) -> Custody {
         Custody {
             dir: spool_dir.join("custody"),
+            pruned: Mutex::new(None),
         }
+    }
+
+    fn done_path(&self, key: &JobKey) -> PathBuf {
+        self.dir.join("done").join(key.as_str())
+    }
+
+    /// Notes in the local ledger that the job is done (delivered or given
+    /// up): an empty file named by the job key, no personal data. What
+    /// Redis forgets (`FLUSHALL`), this instance still knows, so a repeated
+    /// callback or a stale queue entry never sends the email again.
+    pub async fn mark_done(&self, key: &JobKey) -> std::io::Result<()> {
+        let dir = self.dir.join("done");
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(self.done_path(key), b"").await?;
+        sync_dir(&dir).await
+    }
+
+    pub async fn is_done(&self, key: &JobKey) -> bool {
+        tokio::fs::try_exists(self.done_path(key))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Forgets ledger entries older than [`DONE_FOR`]; at most hourly.
+    pub async fn prune_done(&self) -> std::io::Result<()> {
+        {
+            let mut last = self.pruned.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|at| at.elapsed() < Duration::from_secs(3600)) {
+                return Ok(());
+            }
+            *last = Some(Instant::now());
+        }
+        let mut list = match tokio::fs::read_dir(self.dir.join("done")).await {
+            Ok(list) => list,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        while let Some(f) = list.next_entry().await? {
+            let old = f
+                .metadata()
+                .await?
+                .modified()?
+                .elapsed()
+                .unwrap_or_default()
+                > DONE_FOR;
+            if old {
+                let _ = tokio::fs::remove_file(f.path()).await;
+            }
+        }
+        Ok(())
     }
 
     fn path(&self, key: &JobKey) -> PathBuf {

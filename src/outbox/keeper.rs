@@ -58,6 +58,9 @@ impl Outbox {
             });
         };
         let key = job.key();
+        if custody.is_done(&key).await {
+            return Ok(Accepted::Duplicate);
+        }
         let error = match tokio::time::timeout(budget, q.enqueue(job, call, join)).await {
             Ok(Ok(Enqueued::Added { number })) => {
                 let mut job = job.clone();
@@ -99,11 +102,17 @@ impl Outbox {
         let (Queue::Redis(q), Some(custody)) = (&self.queue, &self.custody) else {
             return Ok(());
         };
+        custody.prune_done().await?;
         for mut kept in custody.all().await? {
             let key = kept.job.key();
             match q.fate(&kept.job.id).await? {
-                Fate::Done => custody.release(&key).await?,
+                Fate::Done => {
+                    custody.mark_done(&key).await?;
+                    custody.release(&key).await?;
+                }
                 Fate::Queued => {}
+                // Another instance sharing this spool delivered it.
+                Fate::Unknown if custody.is_done(&key).await => custody.release(&key).await?,
                 Fate::Unknown => {
                     let Enqueued::Added { number } =
                         q.enqueue(&kept.job, &kept.call, kept.join).await?
@@ -132,8 +141,10 @@ impl Outbox {
     /// acknowledge in the queue; an acknowledgement that fails is owed.
     pub async fn delivered(&self, claimed: &Claimed) -> anyhow::Result<()> {
         if let Some(custody) = &self.custody {
-            if let Err(e) = custody.release(&claimed.job.key()).await {
-                warn!(job = %claimed.job.key(), error = %e, "cannot remove the local copy of a delivered voicemail job");
+            let key = claimed.job.key();
+            let noted = custody.mark_done(&key).await;
+            if let Err(e) = noted.and(custody.release(&key).await) {
+                warn!(job = %key, error = %e, "cannot note a delivered voicemail job in the local spool");
             }
         }
         if let Err(e) = self.queue.done(claimed).await {
@@ -145,6 +156,16 @@ impl Outbox {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Whether this instance (or one sharing its spool) already delivered
+    /// the job: an entry left in the queue by a failed acknowledgement, or
+    /// queued again after Redis forgot it was done.
+    pub async fn already_sent(&self, job: &Job) -> bool {
+        match &self.custody {
+            Some(custody) => custody.is_done(&job.key()).await,
+            None => false,
+        }
     }
 
     /// Pays the acknowledgements owed, oldest first; an error while the

@@ -23,6 +23,8 @@ use crate::clock::Clock;
 pub enum Step {
     Idle,
     Delivered,
+    /// The queue offered a job whose email went out before; acknowledged.
+    AlreadySent,
     Retrying,
     GaveUp,
 }
@@ -74,6 +76,11 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
     let Some(claimed) = next? else {
         return Ok(Step::Idle);
     };
+    if outbox.already_sent(&claimed.job).await {
+        info!(job = %claimed.job.key(), "voicemail email was sent before; acknowledging only");
+        outbox.delivered(&claimed).await?;
+        return Ok(Step::AlreadySent);
+    }
     let mut job = claimed.job.clone();
     let key = job.key();
     let result = match mail::compose(&job, &outbox.email, &outbox.hotline, outbox.tz) {
