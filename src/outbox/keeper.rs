@@ -110,6 +110,9 @@ impl Outbox {
                     custody.mark_done(&key).await?;
                     custody.release(&key).await?;
                 }
+                // The dead letters are the operator's now; a replay must
+                // still be sent, so the ledger does not note it.
+                Fate::Dead => custody.release(&key).await?,
                 Fate::Queued => {}
                 // Another instance sharing this spool delivered it.
                 Fate::Unknown if custody.is_done(&key).await => custody.release(&key).await?,

@@ -11,9 +11,9 @@
 //! - `…:retry` — jobs waiting for their next attempt;
 //! - `…:dead` — dead letters, by recording id, until replayed;
 //! - `…:seen:<recording id>` — marks a recording as queued (no personal data; 7 days);
-//! - `…:done:<recording id>` — marks a recording as delivered or given up
-//!   (no personal data; 7 days): it is never queued again, and an instance
-//!   holding a copy of it (see `custody`) lets go;
+//! - `…:done:<recording id>` — `1` once delivered, `dead` once given up (no
+//!   personal data; 7 days): the recording is never queued again, and an
+//!   instance holding a copy of it (see `custody`) lets go;
 //! - `…:caller:<call id>` — a consenting caller's number until their recording
 //!   arrives (expires after the join window).
 
@@ -58,8 +58,10 @@ pub enum Enqueued {
 /// Where a recording stands in the shared store.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Fate {
-    /// Delivered, or given up into the dead letters.
+    /// Delivered.
     Done,
+    /// Given up: a dead letter, for an operator to replay.
+    Dead,
     /// Accepted and not done yet.
     Queued,
     /// The store has never heard of it, or lost it.
@@ -165,15 +167,16 @@ impl RedisQueue {
     /// Whether the store still knows the recording `id`, and how far it got.
     pub async fn fate(&self, id: &str) -> anyhow::Result<Fate> {
         let mut c = self.conn().await?;
-        let (done, seen): (bool, bool) = redis::pipe()
-            .exists(done_key(id))
+        let (done, seen): (Option<String>, bool) = redis::pipe()
+            .get(done_key(id))
             .exists(seen_key(id))
             .query_async(&mut c)
             .await?;
-        Ok(match (done, seen) {
-            (true, _) => Fate::Done,
-            (false, true) => Fate::Queued,
-            (false, false) => Fate::Unknown,
+        Ok(match (done.as_deref(), seen) {
+            (Some("dead"), _) => Fate::Dead,
+            (Some(_), _) => Fate::Done,
+            (None, true) => Fate::Queued,
+            (None, false) => Fate::Unknown,
         })
     }
 
