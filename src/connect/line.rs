@@ -5,6 +5,7 @@
 
 use tracing::{info, warn};
 
+use super::journal::Write;
 use super::{pool_of, ConnectError, Ctx};
 use crate::call::{CallId, Caller};
 use crate::config::{Counsellor, Phone};
@@ -38,6 +39,10 @@ pub async fn at_counsellor_step(
                 error: Some(error),
             }
             .emit(ctx.metrics, Some(call));
+            // Its place in line would block callers behind it until it went
+            // stale: the journal takes it out once the store is back.
+            ctx.journal
+                .later(call, Write::Left { abandoned: false }, ctx.now);
             match ctx.settings.flow.steps.get(&at.step) {
                 Some(Step::Counsellor { unavailable, .. }) => Ok(ctx.goto(unavailable, &at.lang)?),
                 _ => Err(e),

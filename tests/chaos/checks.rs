@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use lotse::outbox::JobKey;
 use lotse::routing::Status;
 
-use crate::world::{id, World, TEAM, WRAP_UP_S};
+use crate::world::{id, Phase, World, TEAM, WRAP_UP_S};
 
 impl World {
     /// Nobody is held by a call that is over, free while their phone rings
@@ -38,19 +38,39 @@ impl World {
         }
     }
 
-    /// Call `i` was just sent back to the hold music: nobody of its pool
-    /// whom it has not tried may be free.
+    /// Call `i` was just sent back to the hold music: every counsellor of
+    /// its pool who is free and whom it has not tried must be kept for a
+    /// caller ahead of it in line who has not tried them either (they
+    /// take them at their next hold turn; strict FIFO among those who may).
     pub async fn check_fair(&mut self, i: usize) {
         let ids: Vec<_> = TEAM.iter().map(|c| id(c)).collect();
         let now = self.instant();
-        let Ok(states) = self.nodes[0].app.store.states(&ids, now).await else {
+        let store = self.nodes[0].app.store.clone();
+        let Ok(states) = store.states(&ids, now).await else {
             return;
         };
+        let place = |sid: &str| {
+            let store = store.clone();
+            let call = lotse::call::CallId::parse(sid).unwrap();
+            async move { store.position(&call, now).await.ok().flatten() }
+        };
+        let Some(mine) = place(&self.calls[i].sid).await else {
+            return;
+        };
+        let mut ahead = Vec::new();
+        for (j, c) in self.calls.iter().enumerate() {
+            let holding = j != i && matches!(c.phase, Phase::Holding { .. });
+            if holding && place(&c.sid).await.is_some_and(|p| p < mine) {
+                ahead.push(j);
+            }
+        }
         for s in states {
-            if s.status == Status::Available && !self.calls[i].tried.contains(s.id.as_str()) {
+            let who = s.id.as_str();
+            let untried = |j: usize| !self.calls[j].tried.contains(who);
+            if s.status == Status::Available && untried(i) && !ahead.iter().any(|&j| untried(j)) {
                 let line = format!(
-                    "t={}s: call {i} holds while {} is available and untried",
-                    self.now, s.id
+                    "t={}s: call {i} (place {mine}) holds while {who} is available, untried, and nobody ahead may take them",
+                    self.now
                 );
                 if self.report.unfair.len() < 10 {
                     self.report.unfair.push(line);

@@ -36,7 +36,7 @@ pub fn assert_private(call_ids: &[&str], number: &str) {
     let log =
         String::from_utf8_lossy(&LOG.get().expect("capture() first").lock().unwrap()).into_owned();
     assert!(
-        log.contains("kept for a retry"),
+        log.contains("kept writes replayed"),
         "the outages show in the log"
     );
     let digits = number.trim_start_matches('+');

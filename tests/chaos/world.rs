@@ -287,7 +287,12 @@ impl World {
         }
     }
 
+    /// What each counsellor's page does: it shows the store's state and
+    /// renews the lease only while that state is on duty (as `app.js`
+    /// does); a counsellor who is free and sees themselves offline or away
+    /// signs in again.
     pub async fn presence(&mut self) {
+        use lotse::routing::Status;
         let ttl = self.nodes[0].app.settings.routing.presence_ttl;
         let now = self.instant();
         for who in TEAM {
@@ -295,15 +300,19 @@ impl World {
                 let p = &self.people[who];
                 p.ringing.is_none() && p.talking.is_none()
             };
-            let store = &self.node().app.store.clone();
-            let Ok(state) = store.heartbeat(&id(who), now, ttl).await else {
+            let store = self.node().app.store.clone();
+            let Ok(shown) = store.state(&id(who), now).await else {
                 continue;
             };
-            use lotse::routing::Status;
-            if idle && matches!(state.status, Status::Offline | Status::Away) {
-                let _ = store
-                    .set_status(&id(who), Presence::Available, now, ttl)
-                    .await;
+            let status = shown.map_or(Status::Offline, |s| s.status);
+            if matches!(status, Status::Offline | Status::Away) {
+                if idle {
+                    let _ = store
+                        .set_status(&id(who), Presence::Available, now, ttl)
+                        .await;
+                }
+            } else {
+                let _ = store.heartbeat(&id(who), now, ttl).await;
             }
         }
         if self.calls.iter().any(|c| c.phase != Phase::Done) {
