@@ -69,6 +69,38 @@ impl Custody {
             .unwrap_or(false)
     }
 
+    fn sending_path(&self, key: &JobKey) -> PathBuf {
+        self.dir.join("sending").join(key.as_str())
+    }
+
+    /// Notes that this instance is sending the job's email right now, so
+    /// an instance sharing the spool neither queues it again nor sends it
+    /// too (after Redis forgot it mid-delivery). Best effort: a marker
+    /// that cannot be written only narrows nothing.
+    pub async fn sending(&self, key: &JobKey) {
+        let dir = self.dir.join("sending");
+        if tokio::fs::create_dir_all(&dir).await.is_ok() {
+            let _ = tokio::fs::write(self.sending_path(key), b"").await;
+        }
+    }
+
+    pub async fn not_sending(&self, key: &JobKey) {
+        let _ = tokio::fs::remove_file(self.sending_path(key)).await;
+    }
+
+    /// Someone sharing the spool started sending the job less than
+    /// `within` ago (older markers are left over from a crash).
+    pub async fn in_flight(&self, key: &JobKey, within: Duration) -> bool {
+        match tokio::fs::metadata(self.sending_path(key)).await {
+            Ok(m) => m
+                .modified()
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age < within),
+            Err(_) => false,
+        }
+    }
+
     /// Forgets ledger entries older than [`DONE_FOR`]; at most hourly.
     pub async fn prune_done(&self) -> std::io::Result<()> {
         {

@@ -26,6 +26,16 @@ use super::{Claimed, Job, Outbox, Queue};
 /// may then be sent twice).
 const OWED_MAX: usize = 256;
 
+/// What was done with a job before the queue offered it (again).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Prior {
+    None,
+    /// Its email went out: acknowledge only.
+    Sent,
+    /// Another sender sharing the spool is sending it right now: look again later.
+    InFlight,
+}
+
 /// What became of a recording callback.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Accepted {
@@ -116,6 +126,8 @@ impl Outbox {
                 Fate::Queued => {}
                 // Another instance sharing this spool delivered it.
                 Fate::Unknown if custody.is_done(&key).await => custody.release(&key).await?,
+                // Redis forgot it while it is being sent: wait for the result.
+                Fate::Unknown if custody.in_flight(&key, self.email.claim_idle).await => {}
                 Fate::Unknown => {
                     let Enqueued::Added { number } =
                         q.enqueue(&kept.job, &kept.call, kept.join).await?
@@ -162,12 +174,30 @@ impl Outbox {
     }
 
     /// Whether this instance (or one sharing its spool) already delivered
-    /// the job: an entry left in the queue by a failed acknowledgement, or
-    /// queued again after Redis forgot it was done.
-    pub async fn already_sent(&self, job: &Job) -> bool {
-        match &self.custody {
-            Some(custody) => custody.is_done(&job.key()).await,
-            None => false,
+    /// the job — an entry left in the queue by a failed acknowledgement,
+    /// or queued again after Redis forgot it was done — or is sending it
+    /// right now.
+    pub async fn prior(&self, job: &Job) -> Prior {
+        let Some(custody) = &self.custody else {
+            return Prior::None;
+        };
+        let key = job.key();
+        if custody.is_done(&key).await {
+            Prior::Sent
+        } else if custody.in_flight(&key, self.email.claim_idle).await {
+            Prior::InFlight
+        } else {
+            Prior::None
+        }
+    }
+
+    /// Brackets one delivery attempt (see [`Prior::InFlight`]).
+    pub async fn sending(&self, job: &Job, now_sending: bool) {
+        if let Some(custody) = &self.custody {
+            match now_sending {
+                true => custody.sending(&job.key()).await,
+                false => custody.not_sending(&job.key()).await,
+            }
         }
     }
 

@@ -14,8 +14,13 @@ use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
+use super::keeper::Prior;
 use super::mail::{self, Sent};
 use super::Outbox;
+
+/// How soon a job another sender (sharing the spool) is sending is looked
+/// at again: by then its email went out, or failed and is retried there.
+const IN_FLIGHT_RECHECK: chrono::Duration = chrono::Duration::seconds(2);
 use crate::clock::Clock;
 
 /// What one step of the sender did.
@@ -76,20 +81,34 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
     let Some(claimed) = next? else {
         return Ok(Step::Idle);
     };
-    if outbox.already_sent(&claimed.job).await {
-        info!(job = %claimed.job.key(), "voicemail email was sent before; acknowledging only");
-        outbox.delivered(&claimed).await?;
-        return Ok(Step::AlreadySent);
+    match outbox.prior(&claimed.job).await {
+        Prior::Sent => {
+            info!(job = %claimed.job.key(), "voicemail email was sent before; acknowledging only");
+            outbox.delivered(&claimed).await?;
+            return Ok(Step::AlreadySent);
+        }
+        Prior::InFlight => {
+            let later = now + IN_FLIGHT_RECHECK;
+            outbox.queue.later(&claimed, &claimed.job, later).await?;
+            return Ok(Step::Retrying);
+        }
+        Prior::None => {}
     }
     let mut job = claimed.job.clone();
     let key = job.key();
+    outbox.sending(&job, true).await;
     let result = match mail::compose(&job, &outbox.email, &outbox.hotline, outbox.tz) {
         Ok(message) => outbox.mailer.send(message, &job).await,
         Err(e) => Err(e),
     };
+    // Noted as done (or not) before the marker goes: no gap between them.
+    let result = match result {
+        Ok(sent) => Ok((sent, outbox.delivered(&claimed).await)),
+        Err(e) => Err(e),
+    };
+    outbox.sending(&job, false).await;
     match result {
-        Ok(sent) => {
-            let acknowledged = outbox.delivered(&claimed).await;
+        Ok((sent, acknowledged)) => {
             let result = if matches!(sent, Sent::Smtp) {
                 "delivered"
             } else {
