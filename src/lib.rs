@@ -8,7 +8,8 @@
 //! - [`outbox`]: voicemail emails: durable queue, SMTP sender with retries, templates.
 //! - [`providers`]: Twilio (and later sipgate.io): signatures, parsing, markup.
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
-//! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
+//! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release;
+//!   the journal that keeps those store writes through an outage.
 //! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`metrics`]: Prometheus series, call outcomes as events, `/metrics`.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.

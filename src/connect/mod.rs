@@ -1,7 +1,9 @@
 //! Where a caller meets a counsellor: the shell around the pure flow engine
 //! that does the store work of a `counsellor` step — claim and ring, try the
 //! next one on no answer, keep a fair waiting line, end what a call holds —
-//! and turns each outcome into provider-neutral actions.
+//! and turns each outcome into provider-neutral actions. The store writes
+//! of callbacks go through the [`journal`], which keeps them through a
+//! store outage.
 //!
 //! Every function takes the instant it acts for; nothing here reads the
 //! clock, the network (beyond the store) or HTTP.

@@ -41,7 +41,8 @@ impl World {
     /// Call `i` was just sent back to the hold music: every counsellor of
     /// its pool who is free and whom it has not tried must be kept for a
     /// caller ahead of it in line who has not tried them either (they
-    /// take them at their next hold turn; strict FIFO among those who may).
+    /// take them at their next hold turn, or after their pending ring:
+    /// strict FIFO among those who may).
     pub async fn check_fair(&mut self, i: usize) {
         let ids: Vec<_> = TEAM.iter().map(|c| id(c)).collect();
         let now = self.instant();
@@ -59,8 +60,10 @@ impl World {
         };
         let mut ahead = Vec::new();
         for (j, c) in self.calls.iter().enumerate() {
-            let holding = j != i && matches!(c.phase, Phase::Holding { .. });
-            if holding && place(&c.sid).await.is_some_and(|p| p < mine) {
+            // A caller being rung keeps their place if the store says so
+            // (they rejoin there if the ring fails).
+            let waiting = matches!(c.phase, Phase::Holding { .. } | Phase::Ringing);
+            if j != i && waiting && place(&c.sid).await.is_some_and(|p| p < mine) {
                 ahead.push(j);
             }
         }

@@ -16,7 +16,8 @@
 //!
 //! Time is simulated (one shared clock, jumping from event to event), so
 //! twenty minutes of calls take seconds. The seed comes from
-//! `LOTSE_CHAOS_SEED` (decimal or 0x-hex) or is fixed; a failure prints it.
+//! `CHAOS_SEED` (decimal or 0x-hex; not `LOTSE_…`, which is configuration)
+//! or is fixed; a failure prints it.
 //! Both instances share one spool directory, as two `lotse` processes on
 //! one host do (see README, "Voicemail and the email outbox").
 
@@ -53,14 +54,14 @@ const CALLS: usize = 200;
 const SEED: u64 = 0x10753_c4a05;
 
 fn seed() -> u64 {
-    let Ok(raw) = std::env::var("LOTSE_CHAOS_SEED") else {
+    let Ok(raw) = std::env::var("CHAOS_SEED") else {
         return SEED;
     };
     let parsed = match raw.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16),
         None => raw.parse(),
     };
-    parsed.unwrap_or_else(|_| panic!("LOTSE_CHAOS_SEED={raw:?} is not a number"))
+    parsed.unwrap_or_else(|_| panic!("CHAOS_SEED={raw:?} is not a number"))
 }
 
 /// Prints the seed if the test fails, however it fails.
@@ -69,10 +70,7 @@ struct SeedOnPanic(u64);
 impl Drop for SeedOnPanic {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!(
-                "chaos test failed; replay it with LOTSE_CHAOS_SEED={:#x}",
-                self.0
-            );
+            eprintln!("chaos test failed; replay it with CHAOS_SEED={:#x}", self.0);
         }
     }
 }
