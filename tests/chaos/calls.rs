@@ -185,15 +185,7 @@ impl World {
         if person.ringing == Some(i) {
             person.ringing = None;
         }
-        let sid = self.calls[i].sid.clone();
-        let params = pairs(&[
-            ("CallSid", &sid),
-            ("CallStatus", "in-progress"),
-            ("From", CALLER),
-            ("DialCallSid", &format!("{sid}L")),
-            ("DialCallStatus", dial_status),
-            ("DialBridged", "false"),
-        ]);
+        let params = self.dial_result(i, dial_status, false);
         let (status, body) = self.node().post(&action, &params).await;
         self.respond(i, status, body).await;
     }
@@ -202,16 +194,7 @@ impl World {
         let Some((who, action, _)) = self.calls[i].dial.clone() else {
             return;
         };
-        let sid = self.calls[i].sid.clone();
-        let params = pairs(&[
-            ("CallSid", &sid),
-            ("CallStatus", "in-progress"),
-            ("From", CALLER),
-            ("DialCallSid", &format!("{sid}L")),
-            ("DialCallStatus", "completed"),
-            ("DialCallDuration", "60"),
-            ("DialBridged", "true"),
-        ]);
+        let params = self.dial_result(i, "completed", true);
         let (status, body) = self.node().post(&action, &params).await;
         if status != 200 || !body.contains("<Hangup/>") {
             self.violation(format!("end of a conversation answered {status}: {body}"));
@@ -248,6 +231,20 @@ impl World {
             }
             self.finish(i).await;
         }
+    }
+
+    /// What Twilio posts to a `<Dial action>` when the ring or the
+    /// conversation ends.
+    fn dial_result(&self, i: usize, dial_status: &str, bridged: bool) -> Vec<(String, String)> {
+        let sid = &self.calls[i].sid;
+        pairs(&[
+            ("CallSid", sid),
+            ("CallStatus", "in-progress"),
+            ("From", CALLER),
+            ("DialCallSid", &format!("{sid}L")),
+            ("DialCallStatus", dial_status),
+            ("DialBridged", if bridged { "true" } else { "false" }),
+        ])
     }
 
     /// The caller's call is over: Twilio's status callback.
