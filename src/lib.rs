@@ -11,7 +11,8 @@
 //! - [`routing`]: presence, atomic counsellor claims, waiting line (Redis or in-memory).
 //! - [`kv`]: small shared records beside routing: replay markers, counters, sessions, bans.
 //! - [`abuse`]: keyed caller hashes, bans, flood limits, the anonymous-caller check.
-//! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release.
+//! - [`connect`]: a caller meets a counsellor: ring, whisper, retry, wait in line, release;
+//!   the journal that keeps those store writes through an outage.
 //! - [`http`]: axum router, webhook handlers, health, counsellor API and page; [`cli`]: serve, check, simulate.
 //! - [`metrics`]: Prometheus series, call outcomes as events, `/metrics`.
 //! - [`telemetry`]: logging set-up and call pseudonyms; [`clock`]: the only reader of time.

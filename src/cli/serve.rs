@@ -13,6 +13,9 @@ use crate::http::{shutdown_signal, App, Server};
 /// half a minute; cheap, since registering keeps everyone's state.
 const ROSTER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long a stopping `lotse serve` still replays kept store writes.
+const SHUTDOWN_DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub fn run(arg: &ConfigArg) -> ExitCode {
     let settings = match super::load(arg) {
         Ok(s) => s,
@@ -53,6 +56,8 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         if app.sipgate.is_some() {
             tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
         }
+        let replayer = crate::connect::journal::spawn(app.journal.clone());
+        let journal = app.journal.clone();
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
         let metrics = match crate::metrics::endpoint::bind_separately(&app).await {
             Ok(bound) => bound.map(crate::metrics::endpoint::spawn_separately),
@@ -76,6 +81,10 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         let served = server.run(shutdown_signal()).await;
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
+        replayer.abort();
+        // Kept store writes get a last chance; the store's deadlines end
+        // whatever is still lost after it.
+        journal.drain(SHUTDOWN_DRAIN).await;
         if let Some((_, task)) = metrics {
             task.abort();
         }

@@ -122,9 +122,11 @@ mod tests {
         let settings = crate::config::load(None).expect("built-in settings");
         let store = Store::Memory(MemoryStore::new());
         let metrics = crate::metrics::Metrics::new(&["de".to_owned()]);
+        let journal = crate::connect::Journal::new(store.clone(), metrics.durability.clone());
         let ctx = Ctx {
             settings: &settings,
             store: &store,
+            journal: &journal,
             now: chrono::Utc::now(),
             metrics: &metrics,
         };

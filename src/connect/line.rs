@@ -5,6 +5,7 @@
 
 use tracing::{info, warn};
 
+use super::journal::Write;
 use super::{pool_of, ConnectError, Ctx};
 use crate::call::{CallId, Caller};
 use crate::config::{Counsellor, Phone};
@@ -24,17 +25,27 @@ pub async fn at_counsellor_step(
     caller: &Caller,
     at: &Resume,
 ) -> Result<Turn, ConnectError> {
-    match connect_or_wait(ctx, call, caller, at).await {
-        Err(ConnectError::Store(e)) => {
+    // Writes of earlier callbacks first: a key press recorded late must
+    // keep its counsellor from being claimed again.
+    let result = match ctx.journal.settle().await {
+        Ok(()) => connect_or_wait(ctx, call, caller, at).await,
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Err(e @ (ConnectError::Store(_) | ConnectError::Unsettled(_))) => {
             let error: &dyn std::fmt::Display = &e;
             CallOutcome::FallbackError {
                 lang: &at.lang,
                 error: Some(error),
             }
             .emit(ctx.metrics, Some(call));
+            // Its place in line would block callers behind it until it went
+            // stale: the journal takes it out once the store is back.
+            ctx.journal
+                .later(call, Write::Left { abandoned: false }, ctx.now);
             match ctx.settings.flow.steps.get(&at.step) {
                 Some(Step::Counsellor { unavailable, .. }) => Ok(ctx.goto(unavailable, &at.lang)?),
-                _ => Err(ConnectError::Store(e)),
+                _ => Err(e),
             }
         }
         other => other,
@@ -68,7 +79,7 @@ async fn connect_or_wait(
     };
 
     if !ctx.settings.schedule.decide(ctx.now).is_open() {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::ClosedWhileWaiting;
         CallOutcome::NoCounsellor {
             lang: &at.lang,
@@ -88,7 +99,7 @@ async fn connect_or_wait(
     };
     let waited_s = now_s - progress.since.unwrap_or(now_s);
     if progress.rung >= routing.max_attempts || waited_s >= routing.max_wait.as_secs() as i64 {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::GaveUp {
             rung: progress.rung,
             wait_s: waited_s,
@@ -130,7 +141,7 @@ async fn connect_or_wait(
     // on-duty counsellor not yet tried for this call (tried ones are skipped).
     let on_duty = on_duty(ctx, &pool).await?;
     if on_duty == 0 || progress.rung >= on_duty {
-        ctx.store.leave(call, false, ctx.now).await?;
+        ctx.journal.leave(call, false, ctx.now).await;
         let reason = NoCounsellorReason::NobodyLeft {
             on_duty,
             rung: progress.rung,
@@ -174,7 +185,7 @@ async fn claim<'a>(
             return Ok(Some(c));
         }
         warn!(counsellor = %id, "claimed a counsellor who is no longer configured; releasing");
-        ctx.store.ring_failed(call, &id, ctx.now, 0).await?;
+        ctx.journal.ring_failed(call, &id, ctx.now, 0).await;
     }
     Ok(None)
 }

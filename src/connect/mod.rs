@@ -1,13 +1,16 @@
 //! Where a caller meets a counsellor: the shell around the pure flow engine
 //! that does the store work of a `counsellor` step — claim and ring, try the
 //! next one on no answer, keep a fair waiting line, end what a call holds —
-//! and turns each outcome into provider-neutral actions.
+//! and turns each outcome into provider-neutral actions. The store writes
+//! of callbacks go through the [`journal`], which keeps them through a
+//! store outage.
 //!
 //! Every function takes the instant it acts for; nothing here reads the
 //! clock, the network (beyond the store) or HTTP.
 
 mod company;
 mod ended;
+pub mod journal;
 mod line;
 pub mod phone_presence;
 mod ring;
@@ -21,6 +24,7 @@ use crate::routing::{Store, StoreError};
 
 pub use company::leave_line_for_message;
 pub use ended::ring_failed_call_over;
+pub use journal::Journal;
 pub use line::at_counsellor_step;
 pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 
@@ -28,6 +32,9 @@ pub use ring::{call_over, ring_ended, whisper, RingResult, Whispered};
 pub struct Ctx<'a> {
     pub settings: &'a Settings,
     pub store: &'a Store,
+    /// Where the store writes of callbacks go: applied at once, or kept
+    /// and replayed when the store is back (see [`journal`]).
+    pub journal: &'a Journal,
     pub now: DateTime<Utc>,
     /// Where call outcomes are counted (`crate::metrics::CallOutcome`).
     pub metrics: &'a crate::metrics::Metrics,
@@ -82,6 +89,8 @@ pub enum ConnectError {
     Store(#[from] StoreError),
     #[error("flow: {0}")]
     Flow(#[from] FlowError),
+    #[error("{0}")]
+    Unsettled(#[from] journal::Unsettled),
     #[error("{0:?} is not a counsellor step")]
     NotACounsellorStep(String),
 }

@@ -3,7 +3,7 @@
 //! ring's result on the caller's leg. Plus the end of a call, which releases
 //! whatever it held.
 
-use tracing::{info, warn};
+use tracing::info;
 
 use super::line::at_counsellor_step;
 use super::{ConnectError, Ctx};
@@ -34,12 +34,10 @@ pub async fn ring_ended(
     at: &Resume,
 ) -> Result<Turn, ConnectError> {
     let routing = &ctx.settings.routing;
-    // The call is over either way; if the store cannot record it, its
-    // deadlines release the counsellor later.
+    // The call is over either way; if the store cannot take that now, the
+    // journal keeps it until it can.
     let over = |outcome: &'static str| async move {
-        if let Err(e) = ctx.store.call_ended(call, ctx.now, routing.wrap_up).await {
-            warn!(error = %e, "cannot record the end of the call");
-        }
+        ctx.journal.call_ended(call, ctx.now, routing.wrap_up).await;
         info!(call.ended = outcome, counsellor = %counsellor, "call ended");
         Ok::<_, ConnectError>(Turn {
             played: vec![(at.step.clone(), Action::Hangup)],
@@ -66,10 +64,10 @@ pub async fn ring_ended(
         }
         RingResult::NotAnswered { completed } => {
             let ring = ctx
-                .store
+                .journal
                 .ring_failed(call, counsellor, ctx.now, routing.max_no_answer)
                 .await;
-            let answered = matches!(&ring, Ok(o) if o.took_call);
+            let answered = matches!(&ring, Some(o) if o.took_call);
             match (answered, completed) {
                 (true, _) => RingEnded::Answered,
                 (false, true) => RingEnded::Declined,
@@ -80,12 +78,14 @@ pub async fn ring_ended(
                 // The whisper recorded this counsellor's key press: they
                 // talked. (Not "not applied": a counsellor who paused while
                 // ringing is not applied either, and their caller goes on.)
-                Ok(o) if o.took_call => return over("connected").await,
-                Ok(o) if o.auto_away => {
+                Some(o) if o.took_call => return over("connected").await,
+                Some(o) if o.auto_away => {
                     info!(counsellor = %counsellor, misses = o.consecutive_misses, "counsellor set away after missed calls");
                 }
-                Ok(_) => info!(counsellor = %counsellor, "counsellor did not answer"),
-                Err(e) => warn!(error = %e, "cannot record the missed ring"),
+                Some(_) => info!(counsellor = %counsellor, "counsellor did not answer"),
+                // Kept by the journal (it logged why); the next claim
+                // replays it first.
+                None => {}
             }
             at_counsellor_step(ctx, call, caller, at).await
         }
@@ -144,14 +144,14 @@ pub async fn whisper(
             ])
         }
         Some("1") => {
-            // Bridge even if the store cannot record it: the caller is waiting.
-            let first = match ctx.store.answered(parent, counsellor, ctx.now).await {
-                Ok(first) => first,
-                Err(e) => {
-                    warn!(error = %e, counsellor = %counsellor, "cannot record the answer; bridging anyway");
-                    true
-                }
-            };
+            // Bridge even if the store cannot record it now: the caller is
+            // waiting, and the journal records it as soon as the store is back
+            // (before this instance claims anyone again).
+            let first = ctx
+                .journal
+                .answered(parent, counsellor, ctx.now)
+                .await
+                .unwrap_or(true);
             info!(counsellor = %counsellor, "counsellor took the call");
             if first {
                 let wait_s = at.progress.since.map(|s| ctx.now.timestamp() - s);
@@ -166,14 +166,13 @@ pub async fn whisper(
 
 /// The caller's call is over (status callback): free the counsellor it
 /// rang or start their wrap-up, and take it out of the line (counted as
-/// abandoned if it was waiting). Idempotent.
+/// abandoned if it was waiting). Idempotent. If the store cannot take it
+/// now, the journal keeps it (`false` then) and replays it when it can.
 pub async fn call_over(ctx: &Ctx<'_>, call: &CallId) -> Result<bool, ConnectError> {
     // Read before the end removes it: a caller still in line hung up waiting.
     let in_line = matches!(ctx.store.position(call, ctx.now).await, Ok(Some(_)));
-    let ended = ctx
-        .store
-        .call_ended(call, ctx.now, ctx.settings.routing.wrap_up)
-        .await?;
+    let wrap_up = ctx.settings.routing.wrap_up;
+    let ended = ctx.journal.call_ended(call, ctx.now, wrap_up).await == Some(true);
     if in_line && ended {
         ctx.metrics.hung_up_in_line(call, ctx.now.timestamp());
     }

@@ -1,8 +1,10 @@
 //! `POST /twilio/recording`: Twilio's recording status callback. A finished
-//! voicemail becomes an email job, stored durably before this answers 200;
-//! if the store cannot take it, the answer is 503 so that Twilio tries
-//! again, as no caller is waiting on this request. The same recording posted
-//! again is acknowledged and ignored.
+//! voicemail becomes an email job, stored durably before this answers 200:
+//! in the queue, or — Redis unreachable — in the local spool, from where the
+//! sender moves it into the queue later (Twilio does not retry a 503 by
+//! default, so a 503 could lose the message). Only if neither can take it
+//! is the answer 503. The same recording posted again is acknowledged and
+//! ignored.
 //!
 //! Also home of the other half of the join: when a caller agrees to a call
 //! back, their number is kept (briefly, keyed by the call) for the
@@ -23,11 +25,13 @@ use super::App;
 use crate::call::{CallEvent, Caller};
 use crate::clock::{Clock, SystemClock};
 use crate::flow::{Action, Turn};
-use crate::outbox::{Job, RecordingState, JOIN_WINDOW};
+use crate::outbox::{Accepted, Job, RecordingState, JOIN_WINDOW};
 use crate::providers::twilio::twiml;
 
 /// The store gets this long; the caller (or Twilio) must not wait longer.
-const STORE_BUDGET: Duration = Duration::from_secs(3);
+const STORE_BUDGET: Duration = Duration::from_secs(4);
+/// Of that, Redis gets this long before the job goes to the local spool.
+const REDIS_BUDGET: Duration = Duration::from_secs(2);
 
 pub fn routes(app: Arc<App>) -> Router {
     Router::new()
@@ -73,19 +77,24 @@ async fn recording(State(app): State<Arc<App>>, Signed { form, query, .. }: Sign
         last_error: None,
     };
     let key = job.key();
-    let stored =
-        tokio::time::timeout(STORE_BUDGET, app.outbox.queue.enqueue(&job, call, callback)).await;
+    let stored = tokio::time::timeout(
+        STORE_BUDGET,
+        app.outbox.accept(&job, call, callback, REDIS_BUDGET),
+    )
+    .await;
     match stored {
-        Ok(Ok(true)) => {
+        Ok(Ok(Accepted::Queued)) => {
             info!(job = %key, duration_s, callback.requested = callback, "voicemail queued for the team");
             empty(&app)
         }
-        Ok(Ok(false)) => {
+        // Logged where it was spooled.
+        Ok(Ok(Accepted::Spooled)) => empty(&app),
+        Ok(Ok(Accepted::Duplicate)) => {
             info!(job = %key, "recording callback repeated; already queued");
             empty(&app)
         }
         Ok(Err(e)) => {
-            error!(job = %key, error = %e, "cannot store the voicemail job; asking Twilio to retry");
+            error!(job = %key, error = %e, "cannot store the voicemail job, neither in the queue nor in the local spool; asking Twilio to retry");
             (StatusCode::SERVICE_UNAVAILABLE, "try again\n").into_response()
         }
         Err(_) => {

@@ -36,6 +36,9 @@ pub struct App {
     pub abuse: crate::abuse::Abuse,
     /// The sipgate.io adapter, with `[sipgate] enabled`.
     pub sipgate: Option<super::sipgate::Sipgate>,
+    /// Store writes of callbacks the store could not take yet, replayed
+    /// until it does (`lotse serve` runs its replayer).
+    pub journal: Arc<crate::connect::Journal>,
 }
 
 impl App {
@@ -53,6 +56,7 @@ impl App {
         let metrics = Arc::new(crate::metrics::Metrics::new(&languages));
         let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
         outbox.sent = metrics.emails_sent();
+        outbox.repairs = metrics.durability.clone();
         let outbox = Arc::new(outbox);
         let kv = store.kv();
         let abuse = crate::abuse::Abuse::new(&settings, kv.clone(), metrics.clone());
@@ -60,7 +64,9 @@ impl App {
             .sipgate
             .enabled
             .then(|| super::sipgate::Sipgate::new(&settings));
+        let journal = crate::connect::Journal::new(store.clone(), metrics.durability.clone());
         Arc::new(App {
+            journal: Arc::new(journal),
             kv,
             abuse,
             sipgate,
@@ -91,6 +97,7 @@ impl App {
         crate::connect::Ctx {
             settings: &self.settings,
             store: &self.store,
+            journal: &self.journal,
             now: self.clock.now(),
             metrics: &self.metrics,
         }

@@ -20,8 +20,10 @@
 //! - `hooks`: ring results, closed and voicemail turns, places in line, emails sent.
 //! - [`scrape`]: scrape-time reads of the store, outbox and schedule; text encoding.
 //! - [`endpoint`]: `GET /metrics` (token, separate listener) and the per-route HTTP middleware.
+//! - [`durability`]: the journal of store writes kept through an outage; outbox repairs.
 //! - `waits`: when each caller in line started waiting, for abandonments seen only in status callbacks.
 
+pub mod durability;
 pub mod endpoint;
 pub mod events;
 mod hooks;

@@ -59,6 +59,8 @@ pub struct Metrics {
     pub outbox_jobs: IntGaugeVec,
     pub schedule_open: IntGauge,
     pub redis_up: IntGauge,
+    /// Store writes kept through an outage, outbox repairs (see `durability`).
+    pub durability: super::durability::Durability,
     /// Languages of the flow: the only values the `lang` label takes
     /// (anything else is `other`), so a forged callback cannot add series.
     pub(super) languages: Vec<String>,
@@ -118,6 +120,7 @@ impl Metrics {
             outbox_jobs: gauge_vec(&r, "email_outbox_jobs", "Voicemail emails not yet delivered, by state (queued, retrying, dead).", &["state"]),
             schedule_open: gauge(&r, "schedule_open", "1 while the hotline is open by its schedule, else 0."),
             redis_up: gauge(&r, "redis_up", "1 if the shared store answered the last scrape, else 0 (only with [redis] url)."),
+            durability: super::durability::Durability::register(&r),
             registry: r,
             languages: languages.to_vec(),
             waits: Waits::default(),

@@ -14,8 +14,12 @@
 //! - [`mail`]: the email (template, time zone) and SMTP / spool delivery.
 //! - [`template`]: subject and body templates from `config/email/`.
 //! - [`sender`]: the task that delivers, retries with backoff, and gives up into dead letters.
+//! - `custody` + `keeper`: with Redis, this instance's durable local copy of
+//!   each job it accepted, which outlives Redis losing data or being down.
 
+mod custody;
 pub mod job;
+mod keeper;
 mod local_queue;
 pub mod mail;
 pub mod queue;
@@ -30,6 +34,7 @@ use chrono_tz::Tz;
 use secrecy::ExposeSecret;
 
 pub use job::{Job, JobKey, RecordingState};
+pub use keeper::Accepted;
 pub use queue::{Claimed, Counts, Queue};
 pub use template::Template;
 
@@ -48,6 +53,12 @@ pub struct Outbox {
     pub tz: Tz,
     /// Deliveries by result, for `/metrics` (the app sets its registry's).
     pub sent: crate::metrics::EmailsSent,
+    /// Repairs and detours (group recreated, spooled, moved, requeued).
+    pub repairs: crate::metrics::durability::Durability,
+    /// With Redis: copies of the jobs this instance accepted, on local disk.
+    custody: Option<custody::Custody>,
+    /// Deliveries whose acknowledgement in the queue failed (see `keeper`).
+    owed: std::sync::Mutex<std::collections::VecDeque<Claimed>>,
 }
 
 impl Outbox {
@@ -55,22 +66,40 @@ impl Outbox {
     /// yet: Redis on first use, SMTP per delivery.
     pub fn new(settings: &Settings) -> anyhow::Result<Outbox> {
         let email = settings.email.clone();
-        let queue = match &settings.redis_url {
-            Some(url) => Queue::Redis(redis_queue::RedisQueue::new(
-                redis::Client::open(url.expose_secret())?,
-                email.claim_idle,
-            )),
-            None => Queue::Local(local_queue::LocalQueue::new(&email.spool_dir)),
+        let (queue, custody) = match &settings.redis_url {
+            Some(url) => (
+                Queue::Redis(redis_queue::RedisQueue::new(
+                    redis::Client::open(url.expose_secret())?,
+                    email.claim_idle,
+                )),
+                Some(custody::Custody::new(&email.spool_dir)),
+            ),
+            None => (
+                Queue::Local(local_queue::LocalQueue::new(&email.spool_dir)),
+                None,
+            ),
         };
         let mailer = Mailer::from_config(&email).map_err(anyhow::Error::msg)?;
-        Ok(Outbox {
+        Ok(Outbox::assemble(settings, queue, mailer, custody))
+    }
+
+    fn assemble(
+        settings: &Settings,
+        queue: Queue,
+        mailer: Mailer,
+        custody: Option<custody::Custody>,
+    ) -> Outbox {
+        Outbox {
             queue,
             mailer,
-            email,
+            email: settings.email.clone(),
             hotline: settings.hotline.name.clone(),
             tz: settings.schedule.tz,
             sent: Default::default(),
-        })
+            repairs: Default::default(),
+            custody,
+            owed: Default::default(),
+        }
     }
 
     /// [`Outbox::new`], or, if the Redis or SMTP URL is refused, the
@@ -79,15 +108,9 @@ impl Outbox {
     pub fn new_or_spool(settings: &Settings) -> Outbox {
         Outbox::new(settings).unwrap_or_else(|e| {
             tracing::error!(error = %e, spool_dir = %settings.email.spool_dir.display(), "email outbox misconfigured; writing emails to the spool directory");
-            let email = settings.email.clone();
-            Outbox {
-                queue: Queue::Local(local_queue::LocalQueue::new(&email.spool_dir)),
-                mailer: Mailer::Spool(email.spool_dir.clone()),
-                email,
-                hotline: settings.hotline.name.clone(),
-                tz: settings.schedule.tz,
-                sent: Default::default(),
-            }
+            let spool = &settings.email.spool_dir;
+            let queue = Queue::Local(local_queue::LocalQueue::new(spool));
+            Outbox::assemble(settings, queue, Mailer::Spool(spool.clone()), None)
         })
     }
 }

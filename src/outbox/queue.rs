@@ -13,7 +13,7 @@ use super::local_queue::LocalQueue;
 use super::redis_queue::RedisQueue;
 
 /// A job handed to one sender; `handle` names it in the store.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Claimed {
     pub handle: String,
     pub job: Job,
@@ -60,7 +60,22 @@ impl Queue {
     /// into the job (and out of the join window) in the same step.
     /// `Ok(false)`: a duplicate, nothing stored.
     pub async fn enqueue(&self, job: &Job, call: &str, join_number: bool) -> anyhow::Result<bool> {
-        each!(self, q => q.enqueue(job, call, join_number).await)
+        match self {
+            Queue::Redis(q) => Ok(matches!(
+                q.enqueue(job, call, join_number).await?,
+                super::redis_queue::Enqueued::Added { .. }
+            )),
+            Queue::Local(q) => q.enqueue(job, call, join_number).await,
+        }
+    }
+
+    /// How often the queue found its consumer group missing (the store
+    /// lost its data) and recreated it since last asked.
+    pub fn take_repairs(&self) -> u64 {
+        match self {
+            Queue::Redis(q) => q.take_repairs(),
+            Queue::Local(_) => 0,
+        }
     }
 
     /// The next job due at `now`: one retry whose time has come, one a

@@ -11,13 +11,17 @@
 //! - `…:retry` — jobs waiting for their next attempt;
 //! - `…:dead` — dead letters, by recording id, until replayed;
 //! - `…:seen:<recording id>` — marks a recording as queued (no personal data; 7 days);
+//! - `…:done:<recording id>` — `1` once delivered, `dead` once given up (no
+//!   personal data; 7 days): the recording is never queued again, and an
+//!   instance holding a copy of it (see `custody`) lets go;
 //! - `…:caller:<call id>` — a consenting caller's number until their recording
 //!   arrives (expires after the join window).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script};
 use tokio::sync::OnceCell;
 
@@ -38,6 +42,31 @@ fn seen_key(id: &str) -> String {
 fn caller_key(call: &str) -> String {
     format!("{{lotse-outbox}}:caller:{call}")
 }
+fn done_key(id: &str) -> String {
+    format!("{{lotse-outbox}}:done:{id}")
+}
+
+/// What [`RedisQueue::enqueue`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Enqueued {
+    /// Stored; with the number remembered for the call, if it was joined.
+    Added { number: Option<String> },
+    /// The recording was queued (or delivered) before: nothing stored.
+    Duplicate,
+}
+
+/// Where a recording stands in the shared store.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Fate {
+    /// Delivered.
+    Done,
+    /// Given up: a dead letter, for an operator to replay.
+    Dead,
+    /// Accepted and not done yet.
+    Queued,
+    /// The store has never heard of it, or lost it.
+    Unknown,
+}
 
 pub struct RedisQueue {
     client: redis::Client,
@@ -45,6 +74,9 @@ pub struct RedisQueue {
     /// This process's name in the consumer group.
     consumer: String,
     claim_idle: Duration,
+    /// Times the consumer group was found missing and recreated, not yet
+    /// reported (see [`RedisQueue::take_repairs`]).
+    repairs: AtomicU64,
 }
 
 impl RedisQueue {
@@ -54,7 +86,13 @@ impl RedisQueue {
             conn: OnceCell::new(),
             consumer: format!("lotse-{}", uuid::Uuid::new_v4().simple()),
             claim_idle,
+            repairs: AtomicU64::new(0),
         }
+    }
+
+    /// How often the consumer group had to be recreated since last asked.
+    pub fn take_repairs(&self) -> u64 {
+        self.repairs.swap(0, Ordering::Relaxed)
     }
 
     /// Connects on first use (and after a failed first try), creating the
@@ -63,7 +101,14 @@ impl RedisQueue {
         let conn = self
             .conn
             .get_or_try_init(|| async {
-                let mut c = ConnectionManager::new(self.client.clone()).await?;
+                // Short timeouts: a recording callback must not wait long
+                // before it falls back to the local spool.
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(Duration::from_secs(1)))
+                    .set_response_timeout(Some(Duration::from_secs(2)))
+                    .set_number_of_retries(1)
+                    .set_max_delay(Duration::from_millis(500));
+                let mut c = ConnectionManager::new_with_config(self.client.clone(), config).await?;
                 let made: redis::RedisResult<()> = redis::cmd("XGROUP")
                     .arg("CREATE")
                     .arg(STREAM)
@@ -94,18 +139,45 @@ impl RedisQueue {
         Ok(())
     }
 
-    pub async fn enqueue(&self, job: &Job, call: &str, join_number: bool) -> anyhow::Result<bool> {
+    pub async fn enqueue(
+        &self,
+        job: &Job,
+        call: &str,
+        join_number: bool,
+    ) -> anyhow::Result<Enqueued> {
         let mut c = self.conn().await?;
-        let added: i64 = Script::new(ENQUEUE)
+        let (added, number): (i64, String) = Script::new(ENQUEUE)
             .key(seen_key(&job.id))
             .key(STREAM)
             .key(caller_key(call))
+            .key(done_key(&job.id))
             .arg(job.to_json())
             .arg(SEEN_TTL_S)
             .arg(if join_number { "1" } else { "0" })
             .invoke_async(&mut c)
             .await?;
-        Ok(added == 1)
+        Ok(match added {
+            1 => Enqueued::Added {
+                number: Some(number).filter(|n| !n.is_empty()),
+            },
+            _ => Enqueued::Duplicate,
+        })
+    }
+
+    /// Whether the store still knows the recording `id`, and how far it got.
+    pub async fn fate(&self, id: &str) -> anyhow::Result<Fate> {
+        let mut c = self.conn().await?;
+        let (done, seen): (Option<String>, bool) = redis::pipe()
+            .get(done_key(id))
+            .exists(seen_key(id))
+            .query_async(&mut c)
+            .await?;
+        Ok(match (done.as_deref(), seen) {
+            (Some("dead"), _) => Fate::Dead,
+            (Some(_), _) => Fate::Done,
+            (None, true) => Fate::Queued,
+            (None, false) => Fate::Unknown,
+        })
     }
 
     pub async fn next(&self, now: DateTime<Utc>) -> anyhow::Result<Option<Claimed>> {
@@ -119,6 +191,12 @@ impl RedisQueue {
             .arg(now.timestamp_millis())
             .invoke_async(&mut c)
             .await?;
+        let Some((repaired, entry)) = entry.split_first() else {
+            return Err(anyhow::anyhow!("outbox: empty reply to next"));
+        };
+        if repaired == "1" {
+            self.repairs.fetch_add(1, Ordering::Relaxed);
+        }
         let Some((id, fields)) = entry.split_first() else {
             return Ok(None);
         };
@@ -147,7 +225,8 @@ impl RedisQueue {
     pub async fn done(&self, claimed: &Claimed) -> anyhow::Result<()> {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
-        let _: () = retire(redis::pipe().atomic(), id)
+        let done = done_key(&claimed.job.id);
+        let _: () = retire(redis::pipe().atomic().set_ex(done, "1", SEEN_TTL_S), id)
             .query_async(&mut c)
             .await?;
         Ok(())
@@ -176,7 +255,10 @@ impl RedisQueue {
         let mut c = self.conn().await?;
         let id = &claimed.handle;
         let _: () = retire(
-            redis::pipe().atomic().hset(DEAD, &job.id, job.to_json()),
+            redis::pipe()
+                .atomic()
+                .hset(DEAD, &job.id, job.to_json())
+                .set_ex(done_key(&job.id), "dead", SEEN_TTL_S),
             id,
         )
         .query_async(&mut c)

@@ -8,13 +8,19 @@
 //! errors are logged here, once, where they are handled.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
+use super::keeper::Prior;
 use super::mail::{self, Sent};
 use super::Outbox;
+
+/// How soon a job another sender (sharing the spool) is sending is looked
+/// at again: by then its email went out, or failed and is retried there.
+const IN_FLIGHT_RECHECK: chrono::Duration = chrono::Duration::seconds(2);
 use crate::clock::Clock;
 
 /// What one step of the sender did.
@@ -22,6 +28,8 @@ use crate::clock::Clock;
 pub enum Step {
     Idle,
     Delivered,
+    /// The queue offered a job whose email went out before; acknowledged.
+    AlreadySent,
     Retrying,
     GaveUp,
 }
@@ -32,7 +40,18 @@ pub enum Step {
 pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut store_down = false;
+        let mut reconciled: Option<Instant> = None;
         loop {
+            // Copies in custody: at most once per poll interval.
+            if reconciled.is_none_or(|at| at.elapsed() >= outbox.email.poll) {
+                reconciled = Some(Instant::now());
+                if let Err(e) = outbox.reconcile().await {
+                    if !store_down {
+                        warn!(error = %e, "outbox custody cannot reach the store; retrying");
+                    }
+                    store_down = true;
+                }
+            }
             match step(&outbox, clock.now()).await {
                 Ok(Step::Idle) => {
                     store_down = false;
@@ -55,18 +74,41 @@ pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
 /// Takes one due job and tries to deliver it; the queue errors it returns
 /// are the store's (SMTP failures are handled here).
 pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
-    let Some(claimed) = outbox.queue.next(now).await? else {
+    // An acknowledgement owed first: its email went out already.
+    outbox.settle_owed().await?;
+    let next = outbox.queue.next(now).await;
+    outbox.report_repairs();
+    let Some(claimed) = next? else {
         return Ok(Step::Idle);
     };
+    match outbox.prior(&claimed.job).await {
+        Prior::Sent => {
+            info!(job = %claimed.job.key(), "voicemail email was sent before; acknowledging only");
+            outbox.delivered(&claimed).await?;
+            return Ok(Step::AlreadySent);
+        }
+        Prior::InFlight => {
+            let later = now + IN_FLIGHT_RECHECK;
+            outbox.queue.later(&claimed, &claimed.job, later).await?;
+            return Ok(Step::Retrying);
+        }
+        Prior::None => {}
+    }
     let mut job = claimed.job.clone();
     let key = job.key();
+    outbox.sending(&job, true).await;
     let result = match mail::compose(&job, &outbox.email, &outbox.hotline, outbox.tz) {
         Ok(message) => outbox.mailer.send(message, &job).await,
         Err(e) => Err(e),
     };
+    // Noted as done (or not) before the marker goes: no gap between them.
+    let result = match result {
+        Ok(sent) => Ok((sent, outbox.delivered(&claimed).await)),
+        Err(e) => Err(e),
+    };
+    outbox.sending(&job, false).await;
     match result {
-        Ok(sent) => {
-            outbox.queue.done(&claimed).await?;
+        Ok((sent, acknowledged)) => {
             let result = if matches!(sent, Sent::Smtp) {
                 "delivered"
             } else {
@@ -81,6 +123,8 @@ pub async fn step(outbox: &Outbox, now: DateTime<Utc>) -> anyhow::Result<Step> {
                     info!(job = %key, path = %path.display(), "voicemail email written to the spool directory (no SMTP configured)")
                 }
             }
+            // Not acknowledged: owed, and paid before the next job.
+            acknowledged?;
             Ok(Step::Delivered)
         }
         Err(e) => {

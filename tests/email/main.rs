@@ -10,6 +10,10 @@ mod harness;
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod operator;
+mod outage;
+#[allow(dead_code)]
+#[path = "../support/redis_server.rs"]
+mod redis_server;
 mod servers;
 
 use harness::{logs, start, until, Running};

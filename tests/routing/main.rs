@@ -11,6 +11,7 @@ mod redis_server;
 mod calls;
 mod company;
 mod faults;
+mod journal;
 mod line;
 mod phone_presence;
 

@@ -58,9 +58,11 @@ pub async fn transcript(
     let store = world::store(settings, at, lang, available, 0).await?;
     let languages: Vec<String> = flow.languages.keys().cloned().collect();
     let metrics = crate::metrics::Metrics::new(&languages); // a simulated call counts nowhere
+    let journal = connect::Journal::new(store.clone(), metrics.durability.clone());
     let ctx = Ctx {
         settings,
         store: &store,
+        journal: &journal,
         now: at,
         metrics: &metrics,
     };

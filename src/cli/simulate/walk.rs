@@ -40,6 +40,7 @@ pub async fn walk(
     let store = world::store(settings, who.at, lang, who.available, who.busy).await?;
     let languages: Vec<String> = flow.languages.keys().cloned().collect();
     let metrics = crate::metrics::Metrics::new(&languages); // a simulated call counts nowhere
+    let journal = connect::Journal::new(store.clone(), metrics.durability.clone());
     let call = CallId::parse("CAsimulated").expect("a valid id");
     let links = twiml::Links {
         public_url: &settings.twilio.public_url,
@@ -55,6 +56,7 @@ pub async fn walk(
         let ctx = Ctx {
             settings,
             store: &store,
+            journal: &journal,
             now,
             metrics: &metrics,
         };

@@ -124,12 +124,7 @@ fn bad_request(e: impl std::fmt::Display) -> Response {
 }
 
 fn ctx(app: &App) -> Ctx<'_> {
-    Ctx {
-        settings: &app.settings,
-        store: &app.store,
-        now: app.clock.now(),
-        metrics: &app.metrics,
-    }
+    app.ctx()
 }
 
 /// Runs `work` within the webhook budget, inside `span`. A failure or a
