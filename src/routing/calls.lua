@@ -1,85 +1,84 @@
--- Second half of the routing script (concatenated after store.lua): the
--- operations driven by calls — claim, the ring/answer/end callbacks and the
--- waiting line — then the dispatcher.
+-- Third part of the routing script (after store.lua and line.lua): the
+-- operations driven by calls — claim or wait, the ring/answer/end
+-- callbacks, the line's own operations, counters — then the dispatcher.
 
-local function touch(call)
-  redis.call('EXPIRE', rkey(call), CALL_TTL_S)
-  redis.call('EXPIRE', tkey(call), CALL_TTL_S)
-end
+-- Counsellors one call may try; the flow's `max_attempts` stays below it.
+-- It bounds every walk over a call's tried set.
+local MAX_TRIED = 32
 
--- A place in line not refreshed by `enqueue` for longer than stale_after
--- belongs to a caller whose hang-up never reached us: drop it (counted
--- abandoned) so it cannot block the line. Its arrival number goes too, so a
--- caller who does come back joins at the end. Each place is dropped once,
--- found via the `seen` sorted set: the cost is per dropped place.
-local function prune_line()
-  local cutoff = string.format('(%d', now - stale_after)
-  for _, call in ipairs(redis.call('ZRANGEBYSCORE', P .. 'seen', '-inf', cutoff)) do
-    unline(call)
-    redis.call('HDEL', rkey(call), 'seq', 'pool')
-    redis.call('HINCRBY', P .. 'stats', 'abandoned', 1)
-  end
-end
-
+-- One hold turn: claim a counsellor, else (with `wait`) keep the caller's
+-- place in line. Replies `{'ring', id}`, `{'wait', position, on_duty}`,
+-- `{'nobody', on_duty}` (no one on duty who has not been tried: waiting
+-- would be a ringing void, so the caller leaves the line), `{'none'}`
+-- (no claim, without `wait`) or `{'over'}`.
 -- `ring_ms`: how long the ring may stay pending (ring timeout + grace);
 -- past that the counsellor is freed by `tick`.
-function ops.claim(call, pool, strat, ring_ms)
+function ops.claim(call, pool, strat, ring_ms, wait)
   local rec = rkey(call)
   local ended, rung, answered = unpack(redis.call('HMGET', rec, 'ended', 'rung', 'answered'))
-  if ended == '1' then return false end
+  -- A call answered or over claims nobody: a late or replayed step must
+  -- neither ring a second counsellor nor put the caller back in line.
+  if ended == '1' or answered == '1' then return {'over'} end
   -- A repeated claim while its ring is still pending gets the same person.
-  if rung and rung ~= '' and answered ~= '1' then
-    local h = get(rung)
-    if h and h.status == 'ringing' and h.call == call then return rung end
+  if rung and rung ~= '' then
+    local h = load(rung)
+    if h and h.status == 'ringing' and h.call == call then return {'ring', rung} end
   end
-  local rank = redis.call('ZRANK', lkey(pool), call)
-  if rank then
-    if rank > 0 then return false end
-  elseif redis.call('ZCARD', lkey(pool)) > 0 then
-    return false
+  local list = redis.call('SMEMBERS', tkey(call))
+  local tried = {}
+  for _, id in ipairs(list) do tried[id] = true end
+  local winner, h
+  if #list < MAX_TRIED then winner, h = choose(call, pool, strat, tried, #list) end
+  if winner then
+    h.rr = redis.call('HINCRBY', P .. 'seq', 'rr', 1)
+    h.call = call
+    h.ring = now + tonumber(ring_ms)
+    move(winner, h, 'ringing', now)
+    unline(call)
+    redis.call('SADD', tkey(call), winner)
+    redis.call('HSET', rec, 'rung', winner)
+    touch(call)
+    return {'ring', winner}
   end
-  -- Only tried counsellors are skipped here (everyone in the set is free),
-  -- so the walk is bounded by the attempts of this call.
-  local key, from, winner = pkey(pool, strat), 0, nil
-  while not winner do
-    local batch = redis.call('ZRANGE', key, from, from + 31)
-    if #batch == 0 then return false end
-    for _, id in ipairs(batch) do
-      if redis.call('SISMEMBER', tkey(call), id) == 0 then winner = id; break end
-    end
-    from = from + 32
+  if wait ~= '1' then return {'none'} end
+  local duty = redis.call('SCARD', dkey(pool))
+  local left = duty
+  for _, id in ipairs(list) do left = left - redis.call('SISMEMBER', dkey(pool), id) end
+  if left <= 0 then
+    redis.call('HDEL', rec, 'seq', 'pool')
+    unline(call)
+    return {'nobody', duty}
   end
-  local h = get(winner)
-  h.rr = redis.call('HINCRBY', P .. 'seq', 'rr', 1)
-  h.call = call
-  h.ring = now + tonumber(ring_ms)
-  move(winner, h, 'ringing', now)
-  redis.call('SADD', tkey(call), winner)
-  redis.call('HSET', rec, 'rung', winner)
-  if rank then unline(call) end
-  touch(call)
-  return winner
+  return {'wait', enqueue(call, pool), duty}
 end
 
 function ops.answered(call, id)
-  local rec = rkey(call)
   if redis.call('SISMEMBER', tkey(call), id) == 0 then return 0 end
-  if redis.call('HGET', rec, 'answered') == '1' then return 0 end
+  local rec = rkey(call)
+  local answered, ended, rung = unpack(redis.call('HMGET', rec, 'answered', 'ended', 'rung'))
+  if answered == '1' then return 0 end
   redis.call('HSET', rec, 'answered', '1')
   touch(call)
-  local h = get(id)
+  local h = load(id)
   if not h then return 1 end
   local day = math.floor(now / DAY)
   if num(h, 'day') ~= day then h.day = day; h.calls = 0 end
   h.calls = num(h, 'calls') + 1
   h.misses = 0
-  if h.status == 'ringing' and h.call == call then
+  local ringing = h.status == 'ringing' and h.call == call
+  -- Late (replayed after an outage) while the call goes on: the ring
+  -- deadline freed them, but they are talking to this caller. Holding them
+  -- keeps them from being offered a second call.
+  local late = ended ~= '1' and rung == id and h.status == 'available'
+  if ringing or late then
+    h.call = call
+    h.talk = now + max_call
     move(id, h, 'in_call', now)
   else
-    -- Late (after call_ended or a ring deadline): counts, moves no one, but
-    -- an available counsellor's fewest-calls score must follow the count.
+    -- After the call ended: counts, moves no one, but an available
+    -- counsellor's fewest-calls score must follow the count.
     save(id, h)
-    enter_sets(id, h)
+    sets(id, h, true)
   end
   return 1
 end
@@ -94,7 +93,7 @@ function ops.ring_failed(call, id, max_no_answer)
     redis.call('HSET', rec, 'rung', '')
     if ended ~= '1' then requeue(call, rec) end
   end
-  local h = get(id)
+  local h = load(id)
   if not h then return {0, 0, 0, took} end
   if h.status ~= 'ringing' or h.call ~= call then return {0, num(h, 'misses'), 0, took} end
   h.misses = num(h, 'misses') + 1
@@ -117,7 +116,7 @@ function ops.call_ended(call, wrap_ms)
   if unline(call) then redis.call('HINCRBY', P .. 'stats', 'abandoned', 1) end
   local rung = redis.call('HGET', rec, 'rung')
   if not rung or rung == '' then return 1 end
-  local h = get(rung)
+  local h = load(rung)
   if not h or h.call ~= call then return 1 end
   if h.status == 'in_call' then
     h.wrap = now + tonumber(wrap_ms)
@@ -129,22 +128,8 @@ function ops.call_ended(call, wrap_ms)
 end
 
 function ops.enqueue(call, pool)
-  local rec = rkey(call)
-  if redis.call('HGET', rec, 'ended') == '1' then return 0 end
-  local current = redis.call('HGET', P .. 'lines', call)
-  if current then
-    redis.call('ZADD', P .. 'seen', now, call)
-    return redis.call('ZRANK', lkey(current), call) + 1
-  end
-  -- A caller put back in line after a claim keeps their original place.
-  local seq, old = unpack(redis.call('HMGET', rec, 'seq', 'pool'))
-  if not seq or seq == '' or old ~= pool then
-    seq = redis.call('HINCRBY', P .. 'seq', 'line', 1)
-    redis.call('HSET', rec, 'seq', seq, 'pool', pool)
-  end
-  join(call, pool, seq)
-  touch(call)
-  return redis.call('ZRANK', lkey(pool), call) + 1
+  if redis.call('HGET', rkey(call), 'ended') == '1' then return 0 end
+  return enqueue(call, pool)
 end
 
 function ops.position(call)
@@ -160,14 +145,23 @@ function ops.leave(call, abandoned)
   return 1
 end
 
+local COUNTERS = {'leases_expired', 'auto_away', 'abandoned', 'calls_force_ended',
+                  'roster_repaired'}
+
 function ops.stats()
   local out = {redis.call('HLEN', P .. 'lines')}
-  for _, s in ipairs({'offline', 'available', 'away', 'ringing', 'in_call', 'wrap_up'}) do
-    out[#out + 1] = tonumber(redis.call('HGET', P .. 'counts', s) or '0')
-  end
-  for _, c in ipairs({'leases_expired', 'auto_away', 'abandoned'}) do
+  for _, s in ipairs(STATUSES) do out[#out + 1] = redis.call('SCARD', skey(s)) end
+  for _, c in ipairs(COUNTERS) do
     out[#out + 1] = tonumber(redis.call('HGET', P .. 'stats', c) or '0')
   end
+  return out
+end
+
+-- What the store did on its own since the last call (`kind:id`, oldest
+-- first, at most EVENTS_KEPT), for one instance to log.
+function ops.take_events()
+  local out = redis.call('LRANGE', P .. 'events', 0, -1)
+  redis.call('DEL', P .. 'events')
   return out
 end
 
@@ -175,4 +169,4 @@ tick()
 prune_line()
 local f = ops[op]
 if not f then return redis.error_reply('lotse: unknown store operation ' .. tostring(op)) end
-return f(unpack(ARGV, 4))
+return f(unpack(ARGV, 5))
