@@ -99,11 +99,9 @@ end
 
 -- Among the counsellors the first in line has tried, the best one every
 -- caller ahead of `call` (`ahead` of them) has tried too, and `call` not.
-local function best_passed_over(call, pool, key, tried, ahead)
+local function best_passed_over(pool, key, tried, ahead, below)
   local line = lkey(pool)
   local head = redis.call('ZRANGE', line, 0, 0)[1]
-  local score = redis.call('ZSCORE', line, call)
-  local below = score and ('(' .. score) or '+inf'
   local best, best_score
   for _, id in ipairs(redis.call('SMEMBERS', tkey(head))) do
     if not tried[id] then
@@ -125,18 +123,21 @@ end
 -- counsellor only if every caller ahead has tried them already: the first
 -- in line (or anyone when nobody waits) takes the best untried one; anyone
 -- behind chooses among those the first in line tried (at most its
--- attempts), each checked with one count of `tw:<pool>:<id>`. A caller not
--- in line counts as behind everyone waiting.
+-- attempts), each checked with one count of `tw:<pool>:<id>`. A caller
+-- counts at their arrival number (kept while a ring is pending: they would
+-- rejoin there), else behind everyone waiting.
 local function choose(call, pool, strat, tried, n)
-  local rank = redis.call('ZRANK', lkey(pool), call)
-  local ahead = rank or redis.call('ZCARD', lkey(pool))
+  local seq, old = unpack(redis.call('HMGET', rkey(call), 'seq', 'pool'))
+  local below = '+inf'
+  if seq and seq ~= '' and old == pool then below = '(' .. seq end
+  local ahead = redis.call('ZCOUNT', lkey(pool), '-inf', below)
   local key = pkey(pool, strat)
   while true do
     local id
     if ahead == 0 then
       id = best_untried(key, tried, n)
     else
-      id = best_passed_over(call, pool, key, tried, ahead)
+      id = best_passed_over(pool, key, tried, ahead, below)
     end
     if not id then return nil end
     local h = claimable(id, pool)

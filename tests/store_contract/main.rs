@@ -11,6 +11,7 @@ mod call_cases;
 mod deadline_cases;
 mod differential;
 mod fair_line_cases;
+mod fairness;
 mod fault;
 mod harness;
 mod line_cases;

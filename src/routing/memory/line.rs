@@ -119,11 +119,14 @@ impl Model {
     ) -> Option<CounsellorId> {
         let free = self.sets.available(pool, strategy)?;
         let line = self.lines.get(pool);
+        // At their arrival number (kept while a ring is pending), else
+        // behind everyone waiting, as in `line.lua`.
         let mine = self
-            .line_of
+            .calls
             .get(call)
-            .filter(|p| p.pool == *pool)
-            .map(|p| p.seq);
+            .and_then(|r| r.seq.as_ref())
+            .filter(|(_, p)| p == pool)
+            .map(|(seq, _)| *seq);
         let ahead = match (line, mine) {
             (Some(line), Some(seq)) => line.below(seq),
             (Some(line), None) => line.len(),
