@@ -18,6 +18,7 @@ mod line_cases;
 mod lost_callback_cases;
 mod presence_cases;
 mod race;
+mod roster_repair;
 
 /// Runs every listed case once per store: `redis::<case>`, `memory::<case>`,
 /// and all of them in turn on one Redis Cluster, each under its own hotline
