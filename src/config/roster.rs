@@ -90,7 +90,10 @@ pub fn routing(r: &RoutingSection, add: &mut Add<'_>) -> Routing {
     }
     // Twilio's `<Dial timeLimit>` allows at most 24 hours.
     if r.max_call_s > 86_400 {
-        add(&["routing", "max_call_s"], "must be at most 86400 (24 h)".into());
+        add(
+            &["routing", "max_call_s"],
+            "must be at most 86400 (24 h)".into(),
+        );
     }
     Routing {
         strategy,

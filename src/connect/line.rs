@@ -180,11 +180,7 @@ enum Turned<'a> {
 
 /// One hold turn: claims a free counsellor of the pool who is still on the
 /// configured team, or keeps the caller's place in line.
-async fn hold<'a>(
-    ctx: &Ctx<'a>,
-    call: &CallId,
-    pool: &PoolId,
-) -> Result<Turned<'a>, ConnectError> {
+async fn hold<'a>(ctx: &Ctx<'a>, call: &CallId, pool: &PoolId) -> Result<Turned<'a>, ConnectError> {
     let routing = &ctx.settings.routing;
     // The store frees a counsellor whose ring result never arrives this
     // long (plus a grace) after the claim.

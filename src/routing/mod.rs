@@ -32,6 +32,6 @@ pub use redis_store::RedisStore;
 pub use roster::{keep_registered, register_all, Member};
 pub use store::{Store, CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 pub use types::{
-    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status,
-    StoreEvent, Strategy,
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,
+    Strategy,
 };

@@ -15,8 +15,8 @@ use super::redis_conn::{Conn, RedisTimeouts};
 use super::redis_reply::{hold, one_state, parse_events, parse_states, parse_stats};
 use super::store::{CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 use super::types::{
-    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status,
-    StoreEvent, Strategy,
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,
+    Strategy,
 };
 use crate::call::CallId;
 
@@ -107,7 +107,9 @@ impl RedisStore {
         pools: &[PoolId],
         now: DateTime<Utc>,
     ) -> Result<CounsellorState> {
-        let reply = self.run("register", now, &[id.as_str(), &csv(pools)]).await?;
+        let reply = self
+            .run("register", now, &[id.as_str(), &csv(pools)])
+            .await?;
         one_state(reply, id)
     }
 

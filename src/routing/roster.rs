@@ -20,7 +20,10 @@ pub struct Member {
 }
 
 pub async fn register_all(store: &Store, team: &[Member]) -> Result<(), StoreError> {
-    let pairs: Vec<_> = team.iter().map(|m| (m.id.clone(), m.pools.clone())).collect();
+    let pairs: Vec<_> = team
+        .iter()
+        .map(|m| (m.id.clone(), m.pools.clone()))
+        .collect();
     store.register_many(&pairs, Utc::now()).await
 }
 

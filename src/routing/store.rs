@@ -20,8 +20,7 @@ use super::error::Result;
 use super::memory::MemoryStore;
 use super::redis_store::RedisStore;
 use super::types::{
-    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, StoreEvent,
-    Strategy,
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, StoreEvent, Strategy,
 };
 use crate::call::CallId;
 

@@ -9,6 +9,8 @@ mod helpers;
 mod redis_server;
 
 mod calls;
+mod cost;
+mod fair;
 mod faults;
 mod line;
 mod phone_presence;

@@ -40,11 +40,21 @@ pub async fn in_call_past_max_call_is_ended_by_the_store(store: &Store) {
     let store = &store;
     on_duty(store, &["anna", "ben"], 0).await;
     assert_eq!(claim(store, "CA1", 10).await.as_deref(), Some("anna"));
-    assert!(store.answered(&call("CA1"), &id("anna"), t(12)).await.unwrap());
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(12))
+        .await
+        .unwrap());
     // Its end is never recorded (the instance died). 600 s + the grace.
     let deadline = 12 + 600 + CALL_GRACE.as_secs() as i64;
     assert_eq!(status(store, "anna", deadline - 1).await.0, Status::InCall);
-    assert_eq!(store.stats(t(deadline - 1)).await.unwrap().calls_force_ended, 0);
+    assert_eq!(
+        store
+            .stats(t(deadline - 1))
+            .await
+            .unwrap()
+            .calls_force_ended,
+        0
+    );
     assert_eq!(
         status(store, "anna", deadline).await,
         (Status::Available, t(deadline))
@@ -56,17 +66,29 @@ pub async fn in_call_past_max_call_is_ended_by_the_store(store: &Store) {
     assert_eq!(events, [StoreEvent::CallForceEnded(id("anna"))]);
     assert!(store.take_events(t(deadline)).await.unwrap().is_empty());
     // The lost callbacks turning up now change nothing; the call is over.
-    assert!(!store.call_ended(&call("CA1"), t(deadline + 1), WRAP).await.unwrap());
+    assert!(!store
+        .call_ended(&call("CA1"), t(deadline + 1), WRAP)
+        .await
+        .unwrap());
     let late = store
         .ring_failed(&call("CA1"), &id("anna"), t(deadline + 2), 1)
         .await
         .unwrap();
     assert!(!late.applied);
     assert_eq!(hold(store, "CA1", deadline + 3).await, Hold::Over);
-    assert_eq!(status(store, "anna", deadline + 3).await.0, Status::Available);
+    assert_eq!(
+        status(store, "anna", deadline + 3).await.0,
+        Status::Available
+    );
     // Ben (free since t0) first, then anna is offered calls again.
-    assert_eq!(claim(store, "CA2", deadline + 4).await.as_deref(), Some("ben"));
-    assert_eq!(claim(store, "CA3", deadline + 4).await.as_deref(), Some("anna"));
+    assert_eq!(
+        claim(store, "CA2", deadline + 4).await.as_deref(),
+        Some("ben")
+    );
+    assert_eq!(
+        claim(store, "CA3", deadline + 4).await.as_deref(),
+        Some("anna")
+    );
 }
 
 pub async fn a_late_answer_holds_a_talking_counsellor(store: &Store) {
@@ -76,11 +98,21 @@ pub async fn a_late_answer_holds_a_talking_counsellor(store: &Store) {
     // (20 s + 30 s grace) frees anna while she talks to CA1.
     assert_eq!(status(store, "anna", 60).await, (Status::Available, t(60)));
     // Replayed once the store is back: anna is held for CA1.
-    assert!(store.answered(&call("CA1"), &id("anna"), t(70)).await.unwrap());
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(70))
+        .await
+        .unwrap());
     assert_eq!(status(store, "anna", 70).await, (Status::InCall, t(70)));
-    assert!(!store.answered(&call("CA1"), &id("anna"), t(71)).await.unwrap());
+    assert!(!store
+        .answered(&call("CA1"), &id("anna"), t(71))
+        .await
+        .unwrap());
     assert_eq!(claim(store, "CA2", 72).await.as_deref(), Some("ben"));
-    assert_eq!(claim(store, "CA3", 73).await, None, "anna is not offered CA3");
+    assert_eq!(
+        claim(store, "CA3", 73).await,
+        None,
+        "anna is not offered CA3"
+    );
     // The dial result (bridged, then over) and the end, late and twice.
     let o = store
         .ring_failed(&call("CA1"), &id("anna"), t(80), 1)
@@ -90,7 +122,10 @@ pub async fn a_late_answer_holds_a_talking_counsellor(store: &Store) {
     assert!(store.call_ended(&call("CA1"), t(81), WRAP).await.unwrap());
     assert!(!store.call_ended(&call("CA1"), t(82), WRAP).await.unwrap());
     assert_eq!(status(store, "anna", 82).await, (Status::WrapUp, t(81)));
-    assert_eq!(status(store, "anna", 111).await, (Status::Available, t(111)));
+    assert_eq!(
+        status(store, "anna", 111).await,
+        (Status::Available, t(111))
+    );
     let s = store.state(&id("anna"), t(111)).await.unwrap().unwrap();
     assert_eq!(s.calls_today, 1);
 }
@@ -101,21 +136,40 @@ pub async fn a_late_answer_moves_nobody_who_has_moved_on(store: &Store) {
     // Freed at t60 and rung for CA2 since: the late answer for CA1 must not
     // pull her out of that ring.
     assert_eq!(claim(store, "CA2", 61).await.as_deref(), Some("anna"));
-    assert!(store.answered(&call("CA1"), &id("anna"), t(62)).await.unwrap());
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(62))
+        .await
+        .unwrap());
     assert_eq!(status(store, "anna", 62).await, (Status::Ringing, t(61)));
     // After CA1 ended, a late answer moves nobody either.
-    assert!(store.ring_failed(&call("CA2"), &id("anna"), t(63), 0).await.unwrap().applied);
+    assert!(
+        store
+            .ring_failed(&call("CA2"), &id("anna"), t(63), 0)
+            .await
+            .unwrap()
+            .applied
+    );
     assert_eq!(claim(store, "CA3", 64).await.as_deref(), Some("anna"));
     assert!(store.call_ended(&call("CA3"), t(65), WRAP).await.unwrap());
-    assert!(store.answered(&call("CA3"), &id("anna"), t(66)).await.unwrap());
+    assert!(store
+        .answered(&call("CA3"), &id("anna"), t(66))
+        .await
+        .unwrap());
     assert_eq!(status(store, "anna", 66).await, (Status::Available, t(65)));
 }
 
 pub async fn a_call_answered_or_over_claims_nobody(store: &Store) {
     on_duty(store, &["anna", "ben"], 0).await;
     assert_eq!(hold(store, "CA1", 10).await, Hold::Ring(id("anna")));
-    assert_eq!(hold(store, "CA1", 11).await, Hold::Ring(id("anna")), "retried turn");
-    assert!(store.answered(&call("CA1"), &id("anna"), t(12)).await.unwrap());
+    assert_eq!(
+        hold(store, "CA1", 11).await,
+        Hold::Ring(id("anna")),
+        "retried turn"
+    );
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(12))
+        .await
+        .unwrap());
     // A replayed counsellor step: no second ring, no place in line.
     for at in [13, 14] {
         assert_eq!(hold(store, "CA1", at).await, Hold::Over);

@@ -112,7 +112,10 @@ async fn turn(store: &Store, seen: &mut Seen, x: usize, at: i64) -> Result<(), T
         .claim_or_wait(&call(CALLS[x]), &de(), Pick::LongestIdle, t(at), LONG)
         .await
         .unwrap();
-    let what = format!("turn of {} at +{at}s, ahead {ahead:?}, owed {owed:?}", CALLS[x]);
+    let what = format!(
+        "turn of {} at +{at}s, ahead {ahead:?}, owed {owed:?}",
+        CALLS[x]
+    );
     if seen.over.contains(&x) {
         prop_assert_eq!(got, Hold::Over, "{}", what);
         return Ok(());
@@ -124,10 +127,16 @@ async fn turn(store: &Store, seen: &mut Seen, x: usize, at: i64) -> Result<(), T
     match got {
         Hold::Ring(c) => {
             prop_assert!(owed.contains(c.as_str()), "{} got {}", what, c);
-            seen.tried.entry(x).or_default().insert(c.as_str().to_owned());
+            seen.tried
+                .entry(x)
+                .or_default()
+                .insert(c.as_str().to_owned());
             seen.pending.insert(x, c.as_str().to_owned());
         }
-        Hold::Wait { position, on_duty: n } => {
+        Hold::Wait {
+            position,
+            on_duty: n,
+        } => {
             prop_assert!(owed.is_empty(), "{} waits", what);
             prop_assert_eq!(position as usize, ahead.len() + 1, "{}", what);
             prop_assert_eq!(n as usize, on_duty.len(), "{}", what);
@@ -151,7 +160,10 @@ async fn turn(store: &Store, seen: &mut Seen, x: usize, at: i64) -> Result<(), T
 async fn run(store: &Store, script: &[Op]) -> Result<(), TestCaseError> {
     for w in WHO {
         store.register(&id(w), &[de()], t(0)).await.unwrap();
-        store.set_status(&id(w), Presence::Available, t(0), LONG).await.unwrap();
+        store
+            .set_status(&id(w), Presence::Available, t(0), LONG)
+            .await
+            .unwrap();
     }
     let mut seen = Seen::default();
     for (step, op) in script.iter().enumerate() {
@@ -179,7 +191,10 @@ async fn run(store: &Store, script: &[Op]) -> Result<(), TestCaseError> {
                 seen.over.insert(*x);
             }
             Op::Set(w, p) => {
-                store.set_status(&id(WHO[*w]), *p, t(at), LONG).await.unwrap();
+                store
+                    .set_status(&id(WHO[*w]), *p, t(at), LONG)
+                    .await
+                    .unwrap();
                 // Away even mid-ring: that ring no longer holds them.
                 if *p == Presence::Away {
                     seen.pending.retain(|_, rung| rung != WHO[*w]);
