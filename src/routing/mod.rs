@@ -29,7 +29,7 @@ pub use keys::KeyPrefix;
 pub use memory::MemoryStore;
 pub use redis_conn::RedisTimeouts;
 pub use redis_store::RedisStore;
-pub use roster::{keep_registered, register_all, Member};
+pub use roster::{keep_registered, log_events, register_all, Member};
 pub use store::{Store, CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 pub use types::{
     CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,

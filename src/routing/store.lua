@@ -186,6 +186,8 @@ end
 local ops = {}
 
 -- The roster (`roster`: id → pools) is what a lost hash is rebuilt from.
+-- Registering keeps the state and puts the counsellor in every set their
+-- state asks for.
 local function register(id, csv)
   local h = load(id)
   redis.call('HSET', P .. 'roster', id, csv)
@@ -197,6 +199,10 @@ local function register(id, csv)
     sets(id, h, false)
     h.pools = csv
     save(id, h)
+    sets(id, h, true)
+  else
+    -- Idempotent: restores set entries lost (an eviction) or never written
+    -- (a store written by an older lotse), at every roster round.
     sets(id, h, true)
   end
   return h

@@ -8,7 +8,7 @@ use lotse::routing::{Presence, Status};
 
 impl TestApp {
     /// The counsellor's leg of a `<Dial>` presses 1 in the whisper.
-    async fn takes(&self, call: &str, dial: &str) -> Reply {
+    pub async fn takes(&self, call: &str, dial: &str) -> Reply {
         let whisper = whisper_url(dial);
         let leg = pairs(&[
             ("CallSid", "CAcounsellorleg"),
@@ -21,7 +21,7 @@ impl TestApp {
         self.voice(&gather_action(&ask.body), &pressed).await
     }
 
-    async fn later(&self, seconds: i64) {
+    pub async fn later(&self, seconds: i64) {
         self.clock
             .set(self.clock.now() + chrono::Duration::seconds(seconds));
     }
