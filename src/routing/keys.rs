@@ -17,6 +17,7 @@
 //! | `talks` | zset | counsellors in call by the call's deadline (ms) |
 //! | `wraps` | zset | counsellors in wrap-up by wrap-up end (ms) |
 //! | `pool:<pool>:<strategy>` | zset | available members of a pool, scored for that strategy |
+//! | `due` | string | nothing is due before this instant (ms): a lower bound on every deadline above and on `seen` + stale-after, so most calls skip the look at them |
 //! | `stats` | hash | `leases_expired`, `auto_away`, `abandoned`, `calls_force_ended`, `roster_repaired` (counters) |
 //! | `events` | list | what the store did on its own (`force_ended:<id>`, `repaired:<id>`), last 64, for one instance to log |
 //! | `seq` | hash | `rr` (claims so far), `line` (arrivals so far) |

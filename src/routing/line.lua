@@ -1,5 +1,5 @@
--- Second part of the routing script (after store.lua): the waiting line
--- and who may take a free counsellor.
+-- Second part of the routing script (after store.lua, before ops.lua): the
+-- waiting line and who may take a free counsellor.
 --
 -- A place in line is in four structures: its pool's line (`line:<pool>`,
 -- by arrival number), `lines` (call → pool), `seen` (call → last
@@ -10,15 +10,21 @@
 local function wkey(pool, id) return P .. 'tw:' .. pool .. ':' .. id end
 
 local function touch(call)
-  redis.call('EXPIRE', rkey(call), CALL_TTL_S)
-  redis.call('EXPIRE', tkey(call), CALL_TTL_S)
+  redis.call('EXPIRE', P .. 'call:' .. call, CALL_TTL_S)
+  redis.call('EXPIRE', P .. 'tried:' .. call, CALL_TTL_S)
+end
+
+-- The caller is still there: their place lasts `stale_after` from now.
+local function seen(call)
+  redis.call('ZADD', P .. 'seen', now, call)
+  due_at(now + stale_after + 1)
 end
 
 local function join(call, pool, seq)
-  redis.call('ZADD', lkey(pool), seq, call)
+  redis.call('ZADD', P .. 'line:' .. pool, seq, call)
   redis.call('HSET', P .. 'lines', call, pool)
-  redis.call('ZADD', P .. 'seen', now, call)
-  for _, id in ipairs(redis.call('SMEMBERS', tkey(call))) do
+  seen(call)
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'tried:' .. call)) do
     redis.call('ZADD', wkey(pool, id), seq, call)
   end
 end
@@ -31,10 +37,10 @@ end
 local function unline(call)
   local pool = redis.call('HGET', P .. 'lines', call)
   if not pool then return false end
-  redis.call('ZREM', lkey(pool), call)
+  redis.call('ZREM', P .. 'line:' .. pool, call)
   redis.call('HDEL', P .. 'lines', call)
   redis.call('ZREM', P .. 'seen', call)
-  for _, id in ipairs(redis.call('SMEMBERS', tkey(call))) do
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'tried:' .. call)) do
     redis.call('ZREM', wkey(pool, id), call)
   end
   return true
@@ -49,7 +55,7 @@ local function prune_line()
   local cutoff = string.format('(%d', now - stale_after)
   for _, call in ipairs(redis.call('ZRANGEBYSCORE', P .. 'seen', '-inf', cutoff)) do
     unline(call)
-    redis.call('HDEL', rkey(call), 'seq', 'pool')
+    redis.call('HDEL', P .. 'call:' .. call, 'seq', 'pool')
     redis.call('HINCRBY', P .. 'stats', 'abandoned', 1)
   end
 end
@@ -58,11 +64,11 @@ end
 -- there) and returns the 1-based position. A caller put back in line after
 -- a claim keeps their original place.
 local function enqueue(call, pool)
-  local rec = rkey(call)
+  local rec = P .. 'call:' .. call
   local current = redis.call('HGET', P .. 'lines', call)
   if current then
-    redis.call('ZADD', P .. 'seen', now, call)
-    return redis.call('ZRANK', lkey(current), call) + 1
+    seen(call)
+    return redis.call('ZRANK', P .. 'line:' .. current, call) + 1
   end
   local seq, old = unpack(redis.call('HMGET', rec, 'seq', 'pool'))
   if not seq or seq == '' or old ~= pool then
@@ -71,7 +77,7 @@ local function enqueue(call, pool)
   end
   join(call, pool, seq)
   touch(call)
-  return redis.call('ZRANK', lkey(pool), call) + 1
+  return redis.call('ZRANK', P .. 'line:' .. pool, call) + 1
 end
 
 -- Is `id` free to be rung from `pool`? A pool set can still name someone
@@ -84,7 +90,7 @@ local function claimable(id, pool)
       if p == pool then return h end
     end
   end
-  for _, st in ipairs(STRATS) do redis.call('ZREM', pkey(pool, st), id) end
+  for _, st in ipairs(STRATS) do redis.call('ZREM', P .. 'pool:' .. pool .. ':' .. st, id) end
   return nil
 end
 
@@ -100,10 +106,10 @@ end
 -- Among the counsellors the first in line has tried, the best one every
 -- caller ahead of `call` (`ahead` of them) has tried too, and `call` not.
 local function best_passed_over(pool, key, tried, ahead, below)
-  local line = lkey(pool)
+  local line = P .. 'line:' .. pool
   local head = redis.call('ZRANGE', line, 0, 0)[1]
   local best, best_score
-  for _, id in ipairs(redis.call('SMEMBERS', tkey(head))) do
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'tried:' .. head)) do
     if not tried[id] then
       local sc = redis.call('ZSCORE', key, id)
       if sc and redis.call('ZCOUNT', wkey(pool, id), '-inf', below) == ahead then
@@ -127,11 +133,11 @@ end
 -- counts at their arrival number (kept while a ring is pending: they would
 -- rejoin there), else behind everyone waiting.
 local function choose(call, pool, strat, tried, n)
-  local seq, old = unpack(redis.call('HMGET', rkey(call), 'seq', 'pool'))
+  local seq, old = unpack(redis.call('HMGET', P .. 'call:' .. call, 'seq', 'pool'))
   local below = '+inf'
   if seq and seq ~= '' and old == pool then below = '(' .. seq end
-  local ahead = redis.call('ZCOUNT', lkey(pool), '-inf', below)
-  local key = pkey(pool, strat)
+  local ahead = redis.call('ZCOUNT', P .. 'line:' .. pool, '-inf', below)
+  local key = P .. 'pool:' .. pool .. ':' .. strat
   while true do
     local id
     if ahead == 0 then
@@ -143,4 +149,23 @@ local function choose(call, pool, strat, tried, n)
     local h = claimable(id, pool)
     if h then return id, h end
   end
+end
+
+-- The earliest deadline of any kind, at most LOOK_EVERY from now.
+local function earliest()
+  local t = now + LOOK_EVERY
+  for _, z in pairs(DSET) do
+    local first = redis.call('ZRANGE', P .. z, 0, 0, 'WITHSCORES')[2]
+    if first and tonumber(first) < t then t = tonumber(first) end
+  end
+  local first = redis.call('ZRANGE', P .. 'seen', 0, 0, 'WITHSCORES')[2]
+  if first and tonumber(first) + stale_after + 1 < t then t = tonumber(first) + stale_after + 1 end
+  return t
+end
+
+-- Every time-driven change due by now, before the operation itself.
+local function look()
+  tick()
+  prune_line()
+  guard = earliest()
 end

@@ -5,8 +5,8 @@
 //! # Layout
 //! - `types`: ids, statuses, strategies and what the store reports.
 //! - [`Store`] (`store`): the handle callers hold; dispatches to
-//! - `redis_store` (+ `redis_conn`, `redis_reply`) + `store.lua`/`line.lua`/`calls.lua`: the
-//!   shared store, one Lua script call per operation, keys as laid out in `keys`;
+//! - `redis_store` (+ `redis_conn`, `redis_reply`, `redis_script`) + `store.lua`/`line.lua`/
+//!   `ops.lua`: the shared store, one Lua function call per operation, keys as laid out in `keys`;
 //! - `memory`: the same rules for a single instance, without Redis.
 //! - `error`: [`StoreError`], which callers turn into fallback markup.
 //! - `roster`: registers the configured team in the store, again and again.
@@ -19,6 +19,7 @@ mod keys;
 mod memory;
 mod redis_conn;
 mod redis_reply;
+mod redis_script;
 mod redis_store;
 mod roster;
 mod store;

@@ -1,18 +1,18 @@
-//! The shared store: every operation is one call of the Lua script in
-//! `store.lua` + `line.lua` + `calls.lua`, so each is atomic across any
-//! number of lotse instances. This file only encodes arguments and decodes
-//! replies.
+//! The shared store: every operation is one call of the Lua code in
+//! `store.lua` + `line.lua` + `ops.lua` (see `redis_script`), so each is
+//! atomic across any number of lotse instances. This file only encodes
+//! arguments and decodes replies.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::{FromRedisValue, Script};
+use redis::FromRedisValue;
 
 use super::error::Result;
 use super::keys::KeyPrefix;
 use super::redis_conn::{Conn, RedisTimeouts};
 use super::redis_reply::{hold, one_state, parse_events, parse_states, parse_stats};
+use super::redis_script::Routine;
 use super::store::{CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 use super::types::{
     CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,
@@ -20,17 +20,10 @@ use super::types::{
 };
 use crate::call::CallId;
 
-static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(concat!(
-        include_str!("store.lua"),
-        include_str!("line.lua"),
-        include_str!("calls.lua")
-    ))
-});
-
 #[derive(Clone)]
 pub struct RedisStore {
     conn: Conn,
+    routine: Routine,
     prefix: KeyPrefix,
     /// `ms(stale_after)`, sent with every script call.
     stale_after: String,
@@ -62,6 +55,7 @@ impl RedisStore {
     fn new(conn: Conn, prefix: KeyPrefix) -> Self {
         Self {
             conn,
+            routine: Routine::default(),
             prefix,
             stale_after: ms(LINE_STALE_AFTER),
             max_call: ms(MAX_CALL.saturating_add(CALL_GRACE)),
@@ -90,15 +84,12 @@ impl RedisStore {
         now: DateTime<Utc>,
         args: &[&str],
     ) -> Result<T> {
-        let mut inv = SCRIPT.key(self.prefix.as_str());
-        inv.arg(op)
-            .arg(now.timestamp_millis())
-            .arg(&self.stale_after)
-            .arg(&self.max_call);
-        for a in args {
-            inv.arg(*a);
-        }
-        self.conn.eval(&inv).await
+        let now = now.timestamp_millis().to_string();
+        let mut all = vec![op, now.as_str(), &self.stale_after, &self.max_call];
+        all.extend_from_slice(args);
+        self.routine
+            .call(&self.conn, self.prefix.as_str(), &all)
+            .await
     }
 
     pub async fn register(

@@ -1,6 +1,6 @@
 //! The counsellor step costs the same for any team and any line: counted,
 //! not timed. `INFO commandstats` counts every command Redis runs, those a
-//! script runs included; the commands one counsellor-step request causes
+//! function (or script) runs included; the commands one counsellor-step request causes
 //! must not change between 10, 1,000 and 10,000 configured counsellors, nor
 //! between 10 and 2,000 callers waiting. Every request must be answered
 //! (rung or queued), never refused.
@@ -146,7 +146,7 @@ async fn a_counsellor_step_costs_the_same_for_any_team() {
     }
     let total: u64 = first.values().sum();
     println!("a counsellor step that rings: {total} commands {first:?}");
-    assert_eq!(first.get("evalsha"), Some(&1), "one script call: {first:?}");
+    assert_eq!(first.get("fcall"), Some(&1), "one function call: {first:?}");
     assert!(total < 100, "{first:?}");
 }
 
@@ -174,6 +174,6 @@ async fn a_hold_turn_costs_the_same_for_any_team_and_line() {
     for cost in first {
         let total: u64 = cost.values().sum();
         println!("a hold turn: {total} commands {cost:?}");
-        assert_eq!(cost.get("evalsha"), Some(&1), "one script call: {cost:?}");
+        assert_eq!(cost.get("fcall"), Some(&1), "one function call: {cost:?}");
     }
 }

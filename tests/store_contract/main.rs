@@ -19,6 +19,7 @@ mod lost_callback_cases;
 mod presence_cases;
 mod race;
 mod roster_repair;
+mod script_fallback;
 
 /// Runs every listed case once per store: `redis::<case>`, `memory::<case>`,
 /// and all of them in turn on one Redis Cluster, each under its own hotline

@@ -1,4 +1,5 @@
-//! Call operations of the in-memory store: the Rust twin of `calls.lua`.
+//! Call operations of the in-memory store: the Rust twin of the call
+//! branches of `ops.lua`.
 
 use std::time::Duration;
 
@@ -11,11 +12,11 @@ use crate::routing::error::Result;
 use crate::routing::store::RING_GRACE;
 use crate::routing::types::{CounsellorId, Hold, PoolId, RingOutcome, Status, Strategy};
 
-/// Like `MAX_TRIED` in `calls.lua`.
+/// Like `MAX_TRIED` in `ops.lua`.
 const MAX_TRIED: usize = 32;
 
 impl Model {
-    /// One hold turn, as `ops.claim` in `calls.lua`.
+    /// One hold turn, as the `claim` branch of `ops.lua`.
     fn hold(
         &mut self,
         call: &str,
@@ -171,7 +172,7 @@ impl MemoryStore {
             c.calls += 1;
             c.misses = 0;
             let ringing = c.status == Status::Ringing && c.call.as_deref() == Some(key);
-            // Late while the call goes on: hold them (see `calls.lua`).
+            // Late while the call goes on: hold them (see `ops.lua`).
             let late = !ended && rung.as_ref() == Some(id) && c.status == Status::Available;
             if ringing || late {
                 c.call = Some(key.to_owned());

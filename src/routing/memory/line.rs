@@ -1,6 +1,6 @@
 //! The waiting line of the in-memory store and who may take a free
 //! counsellor: the Rust twin of `line.lua`, plus the `enqueue`, `position`
-//! and `leave` operations of `calls.lua`.
+//! and `leave` operations of `ops.lua`.
 
 use std::collections::BTreeSet;
 
