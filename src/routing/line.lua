@@ -123,19 +123,15 @@ local function best_passed_over(pool, key, tried, ahead, below)
   return best
 end
 
--- Whom `call` may take from `pool` by `strat`, never one in `tried`.
+-- Whom a caller may take from `pool` by `strat`, never one in `tried`.
 -- The line is fair without blocking: a free counsellor goes to the
 -- longest-waiting caller who has not tried them. So a caller may take a
 -- counsellor only if every caller ahead has tried them already: the first
 -- in line (or anyone when nobody waits) takes the best untried one; anyone
 -- behind chooses among those the first in line tried (at most its
--- attempts), each checked with one count of `tw:<pool>:<id>`. A caller
--- counts at their arrival number (kept while a ring is pending: they would
--- rejoin there), else behind everyone waiting.
-local function choose(call, pool, strat, tried, n)
-  local seq, old = unpack(redis.call('HMGET', P .. 'call:' .. call, 'seq', 'pool'))
-  local below = '+inf'
-  if seq and seq ~= '' and old == pool then below = '(' .. seq end
+-- attempts), each checked with one count of `tw:<pool>:<id>`. `below`:
+-- the caller's place, as a ZCOUNT bound (`(<arrival number>` or `+inf`).
+local function choose(pool, strat, tried, n, below)
   local ahead = redis.call('ZCOUNT', P .. 'line:' .. pool, '-inf', below)
   local key = P .. 'pool:' .. pool .. ':' .. strat
   while true do

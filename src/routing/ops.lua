@@ -19,7 +19,8 @@ local function run(args)
     -- the counsellor.
     local call, pool, strat, ring_ms, wait = a1, a2, a3, a4, a5
     local rec = P .. 'call:' .. call
-    local ended, rung, answered = unpack(redis.call('HMGET', rec, 'ended', 'rung', 'answered'))
+    local ended, rung, answered, seq, old =
+      unpack(redis.call('HMGET', rec, 'ended', 'rung', 'answered', 'seq', 'pool'))
     -- A call answered or over claims nobody: a late or replayed step must
     -- neither ring a second counsellor nor put the caller back in line.
     if ended == '1' or answered == '1' then return {'over'} end
@@ -28,11 +29,25 @@ local function run(args)
       local h = load(rung)
       if h and h.status == 'ringing' and h.call == call then return {'ring', rung} end
     end
+    local duty = P .. 'duty:' .. pool
+    local on_duty = redis.call('SCARD', duty)
+    if on_duty == 0 then
+      if wait ~= '1' then return {'none'} end
+      redis.call('HDEL', rec, 'seq', 'pool')
+      unline(call)
+      return {'nobody', 0}
+    end
     local list = redis.call('SMEMBERS', P .. 'tried:' .. call)
     local tried = {}
     for _, id in ipairs(list) do tried[id] = true end
     local winner, h
-    if #list < MAX_TRIED then winner, h = choose(call, pool, strat, tried, #list) end
+    if #list < MAX_TRIED then
+      -- The caller counts at their arrival number (kept while a ring is
+      -- pending: they would rejoin there), else behind everyone waiting.
+      local below = '+inf'
+      if seq and seq ~= '' and old == pool then below = '(' .. seq end
+      winner, h = choose(pool, strat, tried, #list, below)
+    end
     if winner then
       h.rr = redis.call('HINCRBY', P .. 'seq', 'rr', 1)
       h.call = call
@@ -45,8 +60,6 @@ local function run(args)
       return {'ring', winner}
     end
     if wait ~= '1' then return {'none'} end
-    local duty = P .. 'duty:' .. pool
-    local on_duty = redis.call('SCARD', duty)
     local left = on_duty
     for _, id in ipairs(list) do left = left - redis.call('SISMEMBER', duty, id) end
     if left <= 0 then

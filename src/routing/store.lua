@@ -67,12 +67,12 @@ end
 -- `duty:<pool>` the engaged members of each pool, `pool:<pool>:<strategy>`
 -- the available by score, and `leases`, `rings`, `wraps`, `talks` those
 -- whose status ends at a deadline. `sets` adds (`add`) or removes one
--- counsellor as `h` says.
-local function sets(id, h, add)
+-- counsellor as `h` says (`duty:` left alone with `keep_duty`).
+local function sets(id, h, add, keep_duty)
   local s = add and 'SADD' or 'SREM'
   local ps = pools(h)
   redis.call(s, P .. 'st:' .. h.status, id)
-  if ENGAGED[h.status] then
+  if ENGAGED[h.status] and not keep_duty then
     for _, p in ipairs(ps) do redis.call(s, P .. 'duty:' .. p, id) end
   end
   local dset = DSET[h.status]
@@ -128,13 +128,14 @@ local function load(id)
 end
 
 local function move(id, h, status, since)
-  sets(id, h, false)
+  local keep_duty = ENGAGED[h.status] and ENGAGED[status]
+  sets(id, h, false, keep_duty)
   h.status = status
   h.since = since
   h.fresh = 0
   if not (status == 'ringing' or status == 'in_call' or status == 'wrap_up') then h.call = '' end
   save(id, h)
-  sets(id, h, true)
+  sets(id, h, true, keep_duty)
 end
 
 local function expired(id, h, at)
