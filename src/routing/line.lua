@@ -129,10 +129,10 @@ end
 -- counsellor only if every caller ahead has tried them already: the first
 -- in line (or anyone when nobody waits) takes the best untried one; anyone
 -- behind chooses among those the first in line tried (at most its
--- attempts), each checked with one count of `tw:<pool>:<id>`. `below`:
--- the caller's place, as a ZCOUNT bound (`(<arrival number>` or `+inf`).
-local function choose(pool, strat, tried, n, below)
-  local ahead = redis.call('ZCOUNT', P .. 'line:' .. pool, '-inf', below)
+-- attempts), each checked with one count of `tw:<pool>:<id>`. `ahead`:
+-- how many wait ahead of the caller; `below`: the caller's place as a
+-- ZCOUNT bound (`(<arrival number>` or `+inf`).
+local function choose(pool, strat, tried, n, ahead, below)
   local key = P .. 'pool:' .. pool .. ':' .. strat
   while true do
     local id

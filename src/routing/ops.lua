@@ -40,14 +40,16 @@ local function run(args)
     local list = redis.call('SMEMBERS', P .. 'tried:' .. call)
     local tried = {}
     for _, id in ipairs(list) do tried[id] = true end
+    -- The caller counts at their place in line, or at their arrival
+    -- number if they have one (kept while a ring is pending: they would
+    -- rejoin there), else behind everyone waiting.
+    local line = P .. 'line:' .. pool
+    local rank = redis.call('ZRANK', line, call)
+    local below = '+inf'
+    if seq and seq ~= '' and old == pool then below = '(' .. seq end
+    local ahead = rank or redis.call('ZCOUNT', line, '-inf', below)
     local winner, h
-    if #list < MAX_TRIED then
-      -- The caller counts at their arrival number (kept while a ring is
-      -- pending: they would rejoin there), else behind everyone waiting.
-      local below = '+inf'
-      if seq and seq ~= '' and old == pool then below = '(' .. seq end
-      winner, h = choose(pool, strat, tried, #list, below)
-    end
+    if #list < MAX_TRIED then winner, h = choose(pool, strat, tried, #list, ahead, below) end
     if winner then
       h.rr = redis.call('HINCRBY', P .. 'seq', 'rr', 1)
       h.call = call
@@ -66,6 +68,10 @@ local function run(args)
       redis.call('HDEL', rec, 'seq', 'pool')
       unline(call)
       return {'nobody', on_duty}
+    end
+    if rank then
+      seen(call)
+      return {'wait', rank + 1, on_duty}
     end
     return {'wait', enqueue(call, pool), on_duty}
 
