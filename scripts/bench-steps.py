@@ -96,6 +96,33 @@ def script_stats(port):
     return (calls, usec), every
 
 
+def commandstats(port):
+    info = resp(port, "INFO", "commandstats")
+    return {m.group(1): (int(m.group(2)), int(m.group(3)))
+            for m in re.finditer(r"cmdstat_(\S+?):calls=(\d+),usec=(\d+)", info)}
+
+
+def isolated(port, n=20000):
+    """usec_per_call of one hold turn (a caller already waiting, or told
+    nobody is on duty) run by redis-benchmark alone against the same data:
+    the routing code's own cost without lotse and wrk competing for CPU."""
+    if not shutil.which("redis-benchmark"):
+        return None
+    libs = resp(port, "FUNCTION", "LIST")
+    m = re.search(r"lotse_[0-9a-f]{16}", libs)
+    if not m:
+        return None
+    prefix = "lotse:{498003009944}:"
+    now = str(int(time.time() * 1000))
+    args = ["FCALL", m.group(0), "1", prefix, "claim", now, "60000", "14520000",
+            "CAalone", "de", "longest-idle", "50000", "1"]
+    before = commandstats(port).get("fcall", (0, 0))
+    subprocess.run(["redis-benchmark", "-p", str(port), "-n", str(n), "-c", "4", "-q", *args],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    after = commandstats(port).get("fcall", (0, 0))
+    return (after[1] - before[1]) / max(after[0] - before[0], 1)
+
+
 def redis_cpu(port):
     info = resp(port, "INFO", "cpu")
     get = lambda k: float(re.search(rf"{k}:([\d.]+)", info).group(1))
@@ -262,6 +289,7 @@ def one_run(args, binary, available):
         incoming = wrk_script(tmp, "incoming", "/twilio/voice", incoming_bodies())
         step = wrk_script(tmp, "counsellor", "/twilio/voice?step=menu&lang=de", counsellor_bodies())
         (calls0, usec0), cmds0 = script_stats(redis_port)
+        each0 = commandstats(redis_port)
         rcpu0, lcpu0 = redis_cpu(redis_port), sum(proc_cpu(p.pid) for p in lotses)
         runs = []
         for port in ports:
@@ -269,7 +297,9 @@ def one_run(args, binary, available):
             runs.append(("counsellor", run_wrk(step, port, args.connections, args.duration)))
         results = [(kind, result(p)) for kind, p in runs]
         (calls1, usec1), cmds1 = script_stats(redis_port)
+        each1 = commandstats(redis_port)
         rcpu1, lcpu1 = redis_cpu(redis_port), sum(proc_cpu(p.pid) for p in lotses)
+        alone = isolated(redis_port)
         inc = [r for k, r in results if k == "incoming"]
         cou = [r for k, r in results if k == "counsellor"]
         total = lambda rs, key: sum(r[key] for r in rs)
@@ -290,6 +320,9 @@ def one_run(args, binary, available):
             "redis_cpu_us_per_step": (rcpu1 - rcpu0) * 1e6 / max(steps, 1),
             "lotse_cpu_us_per_request": (lcpu1 - lcpu0) * 1e6
             / max(steps + total(inc, "requests"), 1),
+            "alone_usec_per_call": alone,
+            "commands": {k: [c - each0.get(k, (0, 0))[0], u - each0.get(k, (0, 0))[1]]
+                         for k, (c, u) in each1.items() if c > each0.get(k, (0, 0))[0]},
         }
     finally:
         for p in reversed(procs):
@@ -308,6 +341,8 @@ def main():
     ap.add_argument("--connections", type=int, default=4, help="per wrk run")
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/lotse"))
     ap.add_argument("--json", action="store_true", help="one JSON object per run")
+    ap.add_argument("--commandstats", action="store_true",
+                    help="also print calls and usec per Redis command during the run")
     args = ap.parse_args()
     for tool in ["wrk", "redis-server"]:
         if not shutil.which(tool):
@@ -330,6 +365,12 @@ def main():
         print(f"  Redis: {r['script_usec_per_call']:.1f} us per call of the routing code (usec_per_call), "
               f"{r['redis_commands_per_step']:.1f} commands and {r['redis_cpu_us_per_step']:.1f} us CPU "
               f"per counsellor step; lotse: {r['lotse_cpu_us_per_request']:.1f} us CPU per request")
+        if r["alone_usec_per_call"] is not None:
+            print(f"  the same hold turn alone (redis-benchmark, nothing else running against Redis): "
+                  f"{r['alone_usec_per_call']:.1f} us per call")
+        if args.commandstats:
+            for name, (calls, usec) in sorted(r["commands"].items(), key=lambda kv: -kv[1][1]):
+                print(f"    {name:24} {calls:9} calls {usec / max(calls, 1):8.2f} us/call")
 
 
 if __name__ == "__main__":
