@@ -15,6 +15,9 @@ pub struct RoutingSection {
     pub max_wait_s: u32,
     pub presence_ttl_s: u32,
     pub present_caller_id: bool,
+    /// Longest conversation: `<Dial timeLimit>`, and the store's deadline
+    /// on `in_call` (plus a grace) should the call's end never be recorded.
+    pub max_call_s: u32,
 }
 
 impl Default for RoutingSection {
@@ -28,6 +31,7 @@ impl Default for RoutingSection {
             max_wait_s: 300,
             presence_ttl_s: 90,
             present_caller_id: false,
+            max_call_s: 14_400,
         }
     }
 }

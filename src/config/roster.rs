@@ -53,6 +53,14 @@ pub struct Routing {
     pub max_wait: Duration,
     pub presence_ttl: Duration,
     pub present_caller_id: bool,
+    pub max_call: Duration,
+}
+
+impl Routing {
+    /// `max_call` in whole seconds, as a `<Dial timeLimit>` wants it.
+    pub fn max_call_s(&self) -> u32 {
+        self.max_call.as_secs().try_into().unwrap_or(u32::MAX)
+    }
 }
 
 type Add<'a> = dyn FnMut(&[&str], String) + 'a;
@@ -77,10 +85,22 @@ pub fn routing(r: &RoutingSection, add: &mut Add<'_>) -> Routing {
         ("max_attempts", r.max_attempts, 1),
         ("presence_ttl_s", r.presence_ttl_s, 10),
         ("max_wait_s", r.max_wait_s, 1),
+        ("max_call_s", r.max_call_s, 60),
     ] {
         if value < min {
             add(&["routing", field], format!("must be at least {min}"));
         }
+    }
+    // The store tries at most 32 counsellors per call (it bounds its work).
+    if r.max_attempts > 32 {
+        add(&["routing", "max_attempts"], "must be at most 32".into());
+    }
+    // Twilio's `<Dial timeLimit>` allows at most 24 hours.
+    if r.max_call_s > 86_400 {
+        add(
+            &["routing", "max_call_s"],
+            "must be at most 86400 (24 h)".into(),
+        );
     }
     Routing {
         strategy,
@@ -91,6 +111,7 @@ pub fn routing(r: &RoutingSection, add: &mut Add<'_>) -> Routing {
         max_wait: Duration::from_secs(r.max_wait_s.into()),
         presence_ttl: Duration::from_secs(r.presence_ttl_s.into()),
         present_caller_id: r.present_caller_id,
+        max_call: Duration::from_secs(r.max_call_s.into()),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::call::{CallId, Caller};
 use crate::config::{Counsellor, Phone};
 use crate::flow::{self, Action, Dial, Progress, Resume, Step, Turn};
 use crate::metrics::{CallOutcome, NoCounsellorReason};
-use crate::routing::{PoolId, Status};
+use crate::routing::{Hold, PoolId};
 
 /// How often a claim may hit a counsellor the store knows but the
 /// configuration no longer has (removed from the team) before giving up.
@@ -112,7 +112,27 @@ async fn connect_or_wait(
         return Ok(ctx.goto(unavailable, &at.lang)?);
     }
 
-    if let Some(counsellor) = claim(ctx, call, &pool).await? {
+    // One store operation per hold turn: ring someone, or keep the place.
+    let (counsellor, position) = match hold(ctx, call, &pool).await? {
+        Turned::Ring(c) => (Some(c), 0),
+        Turned::Wait(position) => (None, position),
+        // Answered or over: a late or replayed turn. Harmless markup, no
+        // state changed (the provider ignores it on a bridged call).
+        Turned::Over => return Ok(turn(&at.step, vec![Action::Hangup])),
+        Turned::Nobody(on_duty) => {
+            let reason = NoCounsellorReason::NobodyLeft {
+                on_duty,
+                rung: progress.rung,
+            };
+            CallOutcome::NoCounsellor {
+                lang: &at.lang,
+                reason,
+            }
+            .emit(ctx.metrics, Some(call));
+            return Ok(ctx.goto(unavailable, &at.lang)?);
+        }
+    };
+    if let Some(counsellor) = counsellor {
         let prompt = if progress.rung > 0 {
             Some(retry_prompt)
         } else {
@@ -127,6 +147,7 @@ async fn connect_or_wait(
             },
             caller_id: caller_id(ctx, caller),
             timeout_s: routing.ring_timeout_s,
+            time_limit_s: routing.max_call_s(),
             counsellor: counsellor.id.to_string(),
             then: Resume {
                 progress,
@@ -137,78 +158,49 @@ async fn connect_or_wait(
         return Ok(turn(&at.step, actions));
     }
 
-    // Waiting only makes sense for someone who can still be rung: an
-    // on-duty counsellor not yet tried for this call (tried ones are skipped).
-    let on_duty = on_duty(ctx, &pool).await?;
-    if on_duty == 0 || progress.rung >= on_duty {
-        ctx.journal.leave(call, false, ctx.now).await;
-        let reason = NoCounsellorReason::NobodyLeft {
-            on_duty,
-            rung: progress.rung,
-        };
-        CallOutcome::NoCounsellor {
-            lang: &at.lang,
-            reason,
-        }
-        .emit(ctx.metrics, Some(call));
-        return Ok(ctx.goto(unavailable, &at.lang)?);
-    }
-    let Some(position) = ctx.store.enqueue(call, &pool, ctx.now).await? else {
-        // The store says the call is over (a late redirect after hang-up).
-        return Ok(turn(&at.step, vec![Action::Hangup]));
-    };
     let since = progress.since.unwrap_or(now_s);
     ctx.metrics.waiting(call, &at.lang, since, now_s);
     let actions = super::company::hold_turn(ctx, step, at, progress, position, now_s - since);
     Ok(turn(&at.step, actions))
 }
 
-/// Claims a free counsellor of the pool who is still on the configured team.
-async fn claim<'a>(
-    ctx: &Ctx<'a>,
-    call: &CallId,
-    pool: &PoolId,
-) -> Result<Option<&'a Counsellor>, ConnectError> {
+/// What a hold turn came to, with the counsellor looked up in the config.
+enum Turned<'a> {
+    Ring(&'a Counsellor),
+    Wait(u32),
+    Nobody(u32),
+    Over,
+}
+
+/// One hold turn: claims a free counsellor of the pool who is still on the
+/// configured team, or keeps the caller's place in line.
+async fn hold<'a>(ctx: &Ctx<'a>, call: &CallId, pool: &PoolId) -> Result<Turned<'a>, ConnectError> {
     let routing = &ctx.settings.routing;
     // The store frees a counsellor whose ring result never arrives this
     // long (plus a grace) after the claim.
     let ring_timeout = std::time::Duration::from_secs(routing.ring_timeout_s.into());
     for _ in 0..STALE_CLAIMS {
-        let Some(id) = ctx
+        let id = match ctx
             .store
-            .claim(call, pool, routing.strategy, ctx.now, ring_timeout)
+            .claim_or_wait(call, pool, routing.strategy, ctx.now, ring_timeout)
             .await?
-        else {
-            return Ok(None);
+        {
+            Hold::Ring(id) => id,
+            Hold::Wait { position, .. } => return Ok(Turned::Wait(position)),
+            Hold::Nobody { on_duty } => return Ok(Turned::Nobody(on_duty)),
+            Hold::Over => return Ok(Turned::Over),
         };
         if let Some(c) = ctx.settings.counsellors.iter().find(|c| c.id == id) {
-            return Ok(Some(c));
+            return Ok(Turned::Ring(c));
         }
         warn!(counsellor = %id, "claimed a counsellor who is no longer configured; releasing");
         ctx.journal.ring_failed(call, &id, ctx.now, 0).await;
     }
-    Ok(None)
-}
-
-/// How many of the pool are available, ringing, talking or wrapping up:
-/// a caller who waits will be served by one of them. If nobody is, waiting
-/// would be a ringing void, so the caller hears the alternatives at once.
-async fn on_duty(ctx: &Ctx<'_>, pool: &PoolId) -> Result<u32, ConnectError> {
-    let ids: Vec<_> = ctx
-        .settings
-        .counsellors
-        .iter()
-        .filter(|c| c.pools.contains(pool))
-        .map(|c| c.id.clone())
-        .collect();
-    let states = ctx.store.states(&ids, ctx.now).await?;
-    let engaged = |s: &&crate::routing::CounsellorState| {
-        matches!(
-            s.status,
-            Status::Available | Status::Ringing | Status::InCall | Status::WrapUp
-        )
-    };
-    Ok(states.iter().filter(engaged).count() as u32)
+    // Only counsellors the configuration no longer has: wait for others.
+    Ok(match ctx.store.enqueue(call, pool, ctx.now).await? {
+        Some(position) => Turned::Wait(position),
+        None => Turned::Over,
+    })
 }
 
 /// Counsellors see the hotline's number, so callers stay anonymous, unless

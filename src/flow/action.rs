@@ -59,6 +59,9 @@ pub struct Dial {
     /// hotline chose to present callers' numbers.
     pub caller_id: String,
     pub timeout_s: u32,
+    /// The longest the bridged call may last (`routing.max_call_s`): the
+    /// provider ends it then, and the store's `in_call` deadline matches.
+    pub time_limit_s: u32,
     /// The counsellor's id, for the whisper and the result callback.
     pub counsellor: String,
     /// The caller's position in the flow; the ring's result (answered and

@@ -132,8 +132,9 @@ pub fn situation(settings: &Settings, now: chrono::DateTime<chrono::Utc>) -> Sit
 /// Redis keys are namespaced by the hotline's own number, so several
 /// hotlines can share one Redis without seeing each other's teams.
 fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    let max_call = settings.routing.max_call;
     let Some(url) = &settings.redis_url else {
-        return Ok(Store::Memory(MemoryStore::new()));
+        return Ok(Store::Memory(MemoryStore::new()).with_max_call(max_call));
     };
     let hotline: String = settings
         .hotline
@@ -144,9 +145,6 @@ fn open_store(settings: &Settings) -> Result<Store, StoreError> {
         .collect();
     let prefix = KeyPrefix::new("lotse", &hotline)
         .ok_or_else(|| StoreError::Protocol("hotline number unusable as key".into()))?;
-    Ok(Store::Redis(RedisStore::connect(
-        url.expose_secret(),
-        prefix,
-        RedisTimeouts::default(),
-    )?))
+    let store = RedisStore::connect(url.expose_secret(), prefix, RedisTimeouts::default())?;
+    Ok(Store::Redis(store).with_max_call(max_call))
 }

@@ -19,12 +19,14 @@ use crate::routing::Status;
 const READ_BUDGET: Duration = Duration::from_secs(2);
 
 /// Families that come from the store; left out when it did not answer.
-const STORE_FAMILIES: [&str; 5] = [
+const STORE_FAMILIES: [&str; 7] = [
     "lotse_callers_waiting",
     "lotse_counsellors",
     "lotse_presence_leases_expired_total",
     "lotse_counsellors_auto_away_total",
     "lotse_line_abandoned_total",
+    "lotse_calls_force_ended_total",
+    "lotse_roster_repaired_total",
 ];
 
 /// Two scrapes at once must not interleave setting and reading.
@@ -55,6 +57,8 @@ pub async fn render(app: &App) -> String {
         set_counter(&m.leases_expired, s.leases_expired);
         set_counter(&m.auto_away, s.auto_away);
         set_counter(&m.line_abandoned, s.abandoned);
+        set_counter(&m.calls_force_ended, s.calls_force_ended);
+        set_counter(&m.roster_repaired, s.roster_repaired);
     }
     if let Some(n) = bans {
         app.abuse.series.bans.set(clamp(n as u64));

@@ -8,19 +8,25 @@
 //!
 //! | suffix | type | holds |
 //! |---|---|---|
-//! | `c:<id>` | hash | one counsellor: status, since, lease, wrap, ring, idle, rr, day, calls, misses, call, pools |
+//! | `c:<id>` | hash | one counsellor: status, since, lease, wrap, ring, talk, idle, rr, day, calls, misses, call, pools, fresh |
+//! | `roster` | hash | id → pools: what a vanished `c:<id>` is rebuilt from |
+//! | `st:<status>` | set | counsellors by status (the status gauge) |
+//! | `duty:<pool>` | set | members of the pool available, ringing, in call or in wrap-up |
 //! | `leases` | zset | available counsellors by lease end (ms) |
 //! | `rings` | zset | ringing counsellors by ring deadline (ms) |
+//! | `talks` | zset | counsellors in call by the call's deadline (ms) |
 //! | `wraps` | zset | counsellors in wrap-up by wrap-up end (ms) |
 //! | `pool:<pool>:<strategy>` | zset | available members of a pool, scored for that strategy |
-//! | `counts` | hash | counsellors per status (gauge) |
-//! | `stats` | hash | `leases_expired`, `auto_away`, `abandoned` (counters) |
+//! | `due` | string | nothing is due before this instant (ms): a lower bound on every deadline above and on `seen` + stale-after, so most calls skip the look at them |
+//! | `stats` | hash | `leases_expired`, `auto_away`, `abandoned`, `calls_force_ended`, `roster_repaired` (counters) |
+//! | `events` | list | what the store did on its own (`force_ended:<id>`, `repaired:<id>`), last 64, for one instance to log |
 //! | `seq` | hash | `rr` (claims so far), `line` (arrivals so far) |
 //! | `call:<call>` | hash | `rung`, `answered`, `ended`, `seq`, `pool`; expires 24 h after last write |
 //! | `tried:<call>` | set | counsellors already claimed for the call; expires like `call:` |
 //! | `line:<pool>` | zset | waiting calls by arrival number |
 //! | `lines` | hash | waiting call → its pool |
 //! | `seen` | zset | waiting calls by their last `enqueue` (ms) |
+//! | `tw:<pool>:<id>` | zset | waiting calls of the pool that tried this counsellor, by arrival number |
 
 use std::fmt;
 

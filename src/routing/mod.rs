@@ -5,8 +5,8 @@
 //! # Layout
 //! - `types`: ids, statuses, strategies and what the store reports.
 //! - [`Store`] (`store`): the handle callers hold; dispatches to
-//! - `redis_store` (+ `redis_conn`, `redis_reply`) + `store.lua`/`calls.lua`: the shared store, one Lua
-//!   script call per operation, keys as laid out in `keys`;
+//! - `redis_store` (+ `redis_conn`, `redis_reply`, `redis_script`) + `store.lua`/`line.lua`/
+//!   `ops.lua`: the shared store, one Lua function call per operation, keys as laid out in `keys`;
 //! - `memory`: the same rules for a single instance, without Redis.
 //! - `error`: [`StoreError`], which callers turn into fallback markup.
 //! - `roster`: registers the configured team in the store, again and again.
@@ -19,6 +19,7 @@ mod keys;
 mod memory;
 mod redis_conn;
 mod redis_reply;
+mod redis_script;
 mod redis_store;
 mod roster;
 mod store;
@@ -30,8 +31,9 @@ pub use memory::MemoryStore;
 pub(crate) use redis_conn::Conn;
 pub use redis_conn::RedisTimeouts;
 pub use redis_store::RedisStore;
-pub use roster::{keep_registered, register_all, Member};
-pub use store::{Store, LINE_STALE_AFTER, RING_GRACE};
+pub use roster::{keep_registered, log_events, register_all, Member};
+pub use store::{Store, CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 pub use types::{
-    CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,
+    Strategy,
 };

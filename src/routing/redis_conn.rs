@@ -7,7 +7,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
-use redis::{FromRedisValue, ScriptInvocation};
+use redis::{Cmd, FromRedisValue, ScriptInvocation};
 
 use super::error::Result;
 
@@ -69,6 +69,14 @@ impl Conn {
             Conn::Cluster(mut c) => ping.query_async::<()>(&mut c).await?,
         }
         Ok(())
+    }
+
+    /// One command (`FCALL`, `FUNCTION LOAD`), routed by its key on a cluster.
+    pub async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T> {
+        Ok(match self.clone() {
+            Conn::Single(mut c) => cmd.query_async(&mut c).await?,
+            Conn::Cluster(mut c) => cmd.query_async(&mut c).await?,
+        })
     }
 
     /// EVALSHA, loading the script first where the server lost it (restart).

@@ -5,7 +5,7 @@ use chrono::DateTime;
 use redis::{FromRedisValue, Value};
 
 use super::error::{Result, StoreError};
-use super::types::{CounsellorId, CounsellorState};
+use super::types::{CounsellorId, CounsellorState, Hold, Stats, StoreEvent};
 
 pub(super) fn protocol(what: &str, got: &str) -> StoreError {
     StoreError::Protocol(format!("{what}: {got}"))
@@ -38,6 +38,73 @@ pub(super) fn parse_states(reply: Vec<Value>) -> Result<Vec<CounsellorState>> {
                 .ok_or_else(|| protocol("since", &since.to_string()))?,
             calls_today: u32::from_redis_value(calls).map_err(bad)?,
         });
+    }
+    Ok(out)
+}
+
+/// `{'ring', id}`, `{'wait', position, on_duty}`, `{'nobody', on_duty}`,
+/// `{'none'}` or `{'over'}` from the `claim` operation.
+pub(super) fn hold(reply: Vec<Value>) -> Result<Hold> {
+    let bad = |e: redis::ParsingError| protocol("claim", &e.to_string());
+    let mut it = reply.into_iter();
+    let kind = String::from_redis_value(it.next().ok_or_else(|| protocol("claim", "empty"))?)
+        .map_err(bad)?;
+    let mut next_u32 = || -> Result<u32> {
+        let v = it.next().ok_or_else(|| protocol("claim", "short"))?;
+        u32::from_redis_value(v).map_err(bad)
+    };
+    Ok(match kind.as_str() {
+        "ring" => {
+            let v = it.next().ok_or_else(|| protocol("claim", "no id"))?;
+            let id = String::from_redis_value(v).map_err(bad)?;
+            Hold::Ring(CounsellorId::parse(&id).ok_or_else(|| protocol("claimed id", &id))?)
+        }
+        "wait" => {
+            let position = next_u32()?;
+            Hold::Wait {
+                position,
+                on_duty: next_u32()?,
+            }
+        }
+        "nobody" => Hold::Nobody {
+            on_duty: next_u32()?,
+        },
+        "none" => Hold::Nobody { on_duty: 0 },
+        "over" => Hold::Over,
+        other => return Err(protocol("claim", other)),
+    })
+}
+
+pub(super) fn parse_stats(v: Vec<u64>) -> Result<Stats> {
+    let [waiting, s0, s1, s2, s3, s4, s5, leases_expired, auto_away, abandoned, forced, repaired] =
+        v[..]
+    else {
+        return Err(protocol("stats", &format!("{v:?}")));
+    };
+    Ok(Stats {
+        waiting,
+        by_status: [s0, s1, s2, s3, s4, s5],
+        leases_expired,
+        auto_away,
+        abandoned,
+        calls_force_ended: forced,
+        roster_repaired: repaired,
+    })
+}
+
+/// `kind:id` entries; unknown kinds (a newer instance) are skipped.
+pub(super) fn parse_events(v: Vec<String>) -> Result<Vec<StoreEvent>> {
+    let mut out = Vec::with_capacity(v.len());
+    for raw in v {
+        let Some((kind, id)) = raw.split_once(':') else {
+            return Err(protocol("event", &raw));
+        };
+        let id = CounsellorId::parse(id).ok_or_else(|| protocol("event id", id))?;
+        match kind {
+            "force_ended" => out.push(StoreEvent::CallForceEnded(id)),
+            "repaired" => out.push(StoreEvent::RosterRepaired(id)),
+            _ => {}
+        }
     }
     Ok(out)
 }

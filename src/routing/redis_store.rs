@@ -1,36 +1,34 @@
-//! The shared store: every operation is one call of the Lua script in
-//! `store.lua` + `calls.lua`, so each is atomic across any number of lotse
-//! instances. This file only encodes arguments and decodes replies.
+//! The shared store: every operation is one call of the Lua code in
+//! `store.lua` + `line.lua` + `ops.lua` (see `redis_script`), so each is
+//! atomic across any number of lotse instances. This file only encodes
+//! arguments and decodes replies.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use redis::{FromRedisValue, Script};
+use redis::FromRedisValue;
 
 use super::error::Result;
 use super::keys::KeyPrefix;
 use super::redis_conn::{Conn, RedisTimeouts};
-use super::redis_reply::{one_state, parse_states, protocol};
-use super::store::{LINE_STALE_AFTER, RING_GRACE};
+use super::redis_reply::{hold, one_state, parse_events, parse_states, parse_stats};
+use super::redis_script::Routine;
+use super::store::{CALL_GRACE, LINE_STALE_AFTER, MAX_CALL, RING_GRACE};
 use super::types::{
-    CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Status, Strategy,
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, Status, StoreEvent,
+    Strategy,
 };
 use crate::call::CallId;
-
-static SCRIPT: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(concat!(
-        include_str!("store.lua"),
-        include_str!("calls.lua")
-    ))
-});
 
 #[derive(Clone)]
 pub struct RedisStore {
     conn: Conn,
+    routine: Routine,
     prefix: KeyPrefix,
     /// `ms(stale_after)`, sent with every script call.
     stale_after: String,
+    /// `ms(max_call + CALL_GRACE)`, sent with every script call.
+    max_call: String,
 }
 
 impl RedisStore {
@@ -57,8 +55,10 @@ impl RedisStore {
     fn new(conn: Conn, prefix: KeyPrefix) -> Self {
         Self {
             conn,
+            routine: Routine::default(),
             prefix,
             stale_after: ms(LINE_STALE_AFTER),
+            max_call: ms(MAX_CALL.saturating_add(CALL_GRACE)),
         }
     }
 
@@ -66,6 +66,12 @@ impl RedisStore {
     /// under the same hotline prefix.
     pub fn kv(&self) -> crate::kv::RedisKv {
         crate::kv::RedisKv::new(self.conn.clone(), self.prefix.clone())
+    }
+
+    /// See [`super::Store::with_max_call`].
+    pub fn with_max_call(mut self, max_call: Duration) -> Self {
+        self.max_call = ms(max_call.saturating_add(CALL_GRACE));
+        self
     }
 
     /// See [`super::Store::with_line_stale_after`].
@@ -84,14 +90,12 @@ impl RedisStore {
         now: DateTime<Utc>,
         args: &[&str],
     ) -> Result<T> {
-        let mut inv = SCRIPT.key(self.prefix.as_str());
-        inv.arg(op)
-            .arg(now.timestamp_millis())
-            .arg(&self.stale_after);
-        for a in args {
-            inv.arg(*a);
-        }
-        self.conn.eval(&inv).await
+        let now = now.timestamp_millis().to_string();
+        let mut all = vec![op, now.as_str(), &self.stale_after, &self.max_call];
+        all.extend_from_slice(args);
+        self.routine
+            .call(&self.conn, self.prefix.as_str(), &all)
+            .await
     }
 
     pub async fn register(
@@ -100,12 +104,9 @@ impl RedisStore {
         pools: &[PoolId],
         now: DateTime<Utc>,
     ) -> Result<CounsellorState> {
-        let csv = pools
-            .iter()
-            .map(PoolId::as_str)
-            .collect::<Vec<_>>()
-            .join(",");
-        let reply = self.run("register", now, &[id.as_str(), &csv]).await?;
+        let reply = self
+            .run("register", now, &[id.as_str(), &csv(pools)])
+            .await?;
         one_state(reply, id)
     }
 
@@ -120,6 +121,24 @@ impl RedisStore {
         let p = Status::from(presence).as_str();
         let reply = self.run("set_status", now, &[id.as_str(), p, &ttl]).await?;
         one_state(reply, id)
+    }
+
+    /// Registers many at once: one script call per `REGISTER_BATCH`.
+    pub async fn register_many(
+        &self,
+        team: &[(CounsellorId, Vec<PoolId>)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for chunk in team.chunks(REGISTER_BATCH) {
+            let csvs: Vec<String> = chunk.iter().map(|(_, pools)| csv(pools)).collect();
+            let mut args = Vec::with_capacity(chunk.len() * 2);
+            for ((id, _), pools) in chunk.iter().zip(&csvs) {
+                args.push(id.as_str());
+                args.push(pools.as_str());
+            }
+            let _: u64 = self.run("register_many", now, &args).await?;
+        }
+        Ok(())
     }
 
     pub async fn heartbeat(
@@ -149,11 +168,40 @@ impl RedisStore {
         now: DateTime<Utc>,
         ring_timeout: Duration,
     ) -> Result<Option<CounsellorId>> {
+        let reply = self
+            .hold(call, pool, strategy, now, ring_timeout, false)
+            .await?;
+        Ok(match reply {
+            Hold::Ring(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    pub async fn claim_or_wait(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+        ring_timeout: Duration,
+    ) -> Result<Hold> {
+        self.hold(call, pool, strategy, now, ring_timeout, true)
+            .await
+    }
+
+    async fn hold(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+        ring_timeout: Duration,
+        wait: bool,
+    ) -> Result<Hold> {
         let ring = ms(ring_timeout.saturating_add(RING_GRACE));
-        let args = [call.as_str(), pool.as_str(), strategy.as_str(), &ring];
-        let won: Option<String> = self.run("claim", now, &args).await?;
-        won.map(|w| CounsellorId::parse(&w).ok_or_else(|| protocol("claimed id", &w)))
-            .transpose()
+        let wait = if wait { "1" } else { "0" };
+        let args = [call.as_str(), pool.as_str(), strategy.as_str(), &ring, wait];
+        hold(self.run("claim", now, &args).await?)
     }
 
     pub async fn answered(
@@ -218,18 +266,24 @@ impl RedisStore {
     }
 
     pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
-        let v: Vec<u64> = self.run("stats", now, &[]).await?;
-        let [waiting, s0, s1, s2, s3, s4, s5, leases_expired, auto_away, abandoned] = v[..] else {
-            return Err(protocol("stats", &format!("{v:?}")));
-        };
-        Ok(Stats {
-            waiting,
-            by_status: [s0, s1, s2, s3, s4, s5],
-            leases_expired,
-            auto_away,
-            abandoned,
-        })
+        parse_stats(self.run("stats", now, &[]).await?)
     }
+
+    pub async fn take_events(&self, now: DateTime<Utc>) -> Result<Vec<StoreEvent>> {
+        parse_events(self.run("take_events", now, &[]).await?)
+    }
+}
+
+/// Counsellors registered per script call by `register_many`: a few
+/// milliseconds of Redis each, so other clients are not held up.
+const REGISTER_BATCH: usize = 100;
+
+fn csv(pools: &[PoolId]) -> String {
+    pools
+        .iter()
+        .map(PoolId::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn ms(d: Duration) -> String {

@@ -2,13 +2,15 @@
 //! counsellor registered in the pools of their languages. Registration keeps
 //! a counsellor's state, so repeating it is harmless; it is repeated so that
 //! a Redis that restarted empty learns the team again without a deploy.
+//! The same task logs what the store did on its own meanwhile (a call ended
+//! at its deadline, an entry rebuilt): counsellor ids only, never a caller.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use tracing::{info, warn};
 
-use super::{CounsellorId, PoolId, Store, StoreError};
+use super::{CounsellorId, PoolId, Store, StoreError, StoreEvent};
 
 /// One counsellor as the store needs them: id and pools, nothing personal.
 #[derive(Clone, Debug)]
@@ -18,11 +20,28 @@ pub struct Member {
 }
 
 pub async fn register_all(store: &Store, team: &[Member]) -> Result<(), StoreError> {
-    let now = Utc::now();
-    for m in team {
-        store.register(&m.id, &m.pools, now).await?;
+    let pairs: Vec<_> = team
+        .iter()
+        .map(|m| (m.id.clone(), m.pools.clone()))
+        .collect();
+    store.register_many(&pairs, Utc::now()).await
+}
+
+/// Logs each event once; the counsellor id names a role, not a person's
+/// number, and no call id is involved.
+pub fn log_events(events: &[StoreEvent]) {
+    for e in events {
+        match e {
+            StoreEvent::CallForceEnded(id) => warn!(
+                counsellor = %id,
+                "call ended by the store: in_call past routing.max_call_s, its end was never recorded"
+            ),
+            StoreEvent::RosterRepaired(id) => warn!(
+                counsellor = %id,
+                "counsellor entry had vanished from the store (eviction or deletion); rebuilt as offline"
+            ),
+        }
     }
-    Ok(())
 }
 
 /// Registers the team now and then every `every`, logging only changes
@@ -31,10 +50,17 @@ pub async fn register_all(store: &Store, team: &[Member]) -> Result<(), StoreErr
 pub async fn keep_registered(store: Store, team: Vec<Member>, every: Duration) {
     let mut healthy = None;
     loop {
-        match register_all(&store, &team).await {
-            Ok(()) if healthy != Some(true) => {
-                info!(counsellors = team.len(), "roster registered in the store");
-                healthy = Some(true);
+        let done = async {
+            register_all(&store, &team).await?;
+            store.take_events(Utc::now()).await
+        };
+        match done.await {
+            Ok(events) => {
+                log_events(&events);
+                if healthy != Some(true) {
+                    info!(counsellors = team.len(), "roster registered in the store");
+                    healthy = Some(true);
+                }
             }
             Err(e) if healthy != Some(false) => {
                 warn!(error = %e, "cannot register the roster; retrying");

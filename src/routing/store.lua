@@ -1,43 +1,60 @@
--- lotse routing store: every operation is one call of this script, so each
--- is atomic on the Redis server. KEYS[1] is the hotline's key prefix, which
--- carries the hash tag (`lotse:{hotline}:`); every key below is that prefix
--- plus a suffix, so all of them live in one cluster slot.
--- ARGV[1] = operation, ARGV[2] = now (epoch ms), ARGV[3] = how long a place
--- in line lasts without a fresh `enqueue` (ms), then operation arguments.
--- src/routing/memory/ mirrors this file rule for rule; change both together.
-local P = KEYS[1]
-local op = ARGV[1]
-local now = tonumber(ARGV[2])
-local stale_after = tonumber(ARGV[3])
+-- lotse routing store: every operation is one call of `main` (ops.lua),
+-- run as a Redis function (FCALL; the library is this file, then
+-- line.lua, then ops.lua) or, where functions are unavailable, as a script
+-- (EVALSHA), so each is atomic on the Redis server. The first key is the
+-- hotline's key prefix, which carries the hash tag (`lotse:{hotline}:`);
+-- every key below is that prefix plus a suffix, so all of them live in one
+-- cluster slot. Arguments: 1 = operation, 2 = now (epoch ms), 3 = how long
+-- a place in line lasts without a fresh `enqueue` (ms), 4 = how long a call
+-- may stay `in_call` before the store ends it (ms), then the operation's.
+-- src/routing/memory/ mirrors these files rule for rule; change both together.
+--
+-- Cost: no operation reads the team or the line. Who is on duty is a set
+-- per pool kept as states change; every time-driven change is found once
+-- through a sorted set by its deadline, and `due` (the earliest deadline)
+-- spares even that look while nothing is due. An operation costs a
+-- constant number of commands plus a small constant per transition it
+-- applies. As a function the helpers below are made once, at load; as a
+-- script every call runs the whole chunk, so it defines few of them: the
+-- operations themselves are the branches of ops.lua.
+-- Per call: set by `main` (ops.lua) from the call's keys and arguments.
+local P, op, now, stale_after, max_call
+-- Nothing is due before `guard` (ms): kept in `due`, lowered whenever a
+-- deadline is set, recomputed after every full look.
+local guard0, guard
 local DAY = 86400000
 local CALL_TTL_S = 86400
+local EVENTS_KEPT = 64
+-- A full look at the deadlines at least this often, whatever `due` says.
+local LOOK_EVERY = 60000
 local STRATS = {'longest-idle', 'round-robin', 'fewest-calls'}
+local STATUSES = {'offline', 'available', 'away', 'ringing', 'in_call', 'wrap_up'}
+local ENGAGED = {available = true, ringing = true, in_call = true, wrap_up = true}
+-- The deadline sorted set and hash field of each status that ends at one.
+local DSET = {available = 'leases', ringing = 'rings', wrap_up = 'wraps', in_call = 'talks'}
+local DFIELD = {available = 'lease', ringing = 'ring', wrap_up = 'wrap', in_call = 'talk'}
 
-local function ckey(id) return P .. 'c:' .. id end
-local function rkey(call) return P .. 'call:' .. call end
-local function tkey(call) return P .. 'tried:' .. call end
-local function lkey(pool) return P .. 'line:' .. pool end
-local function pkey(pool, strat) return P .. 'pool:' .. pool .. ':' .. strat end
+local function due_at(t)
+  if t < guard then guard = t end
+end
+
 local function num(h, f) return tonumber(h[f] or '0') or 0 end
-
-local function get(id)
-  local raw = redis.call('HGETALL', ckey(id))
-  if #raw == 0 then return nil end
-  local h = {}
-  for i = 1, #raw, 2 do h[raw[i]] = raw[i + 1] end
-  return h
-end
-
-local function save(id, h)
-  local flat = {}
-  for k, v in pairs(h) do flat[#flat + 1] = k; flat[#flat + 1] = v end
-  redis.call('HSET', ckey(id), unpack(flat))
-end
 
 local function pools(h)
   local out = {}
   for p in string.gmatch(h.pools or '', '[^,]+') do out[#out + 1] = p end
   return out
+end
+
+local function save(id, h)
+  local flat = {}
+  for k, v in pairs(h) do flat[#flat + 1] = k; flat[#flat + 1] = v end
+  redis.call('HSET', P .. 'c:' .. id, unpack(flat))
+end
+
+local function event(kind, id)
+  redis.call('RPUSH', P .. 'events', kind .. ':' .. id)
+  redis.call('LTRIM', P .. 'events', -EVENTS_KEPT, -1)
 end
 
 local function score(h, strat)
@@ -46,44 +63,79 @@ local function score(h, strat)
   return num(h, 'day') * 1000000 + num(h, 'calls')
 end
 
--- The sorted sets hold exactly the available counsellors (leases, pools),
--- those ringing (rings) and those in wrap-up (wraps); these two functions
--- keep that true.
-local function leave_sets(id, h)
+-- The sets follow the hash: `st:<status>` holds everyone by status,
+-- `duty:<pool>` the engaged members of each pool, `pool:<pool>:<strategy>`
+-- the available by score, and `leases`, `rings`, `wraps`, `talks` those
+-- whose status ends at a deadline. `sets` adds (`add`) or removes one
+-- counsellor as `h` says (`duty:` left alone with `keep_duty`).
+local function sets(id, h, add, keep_duty)
+  local s = add and 'SADD' or 'SREM'
+  local ps = pools(h)
+  redis.call(s, P .. 'st:' .. h.status, id)
+  if ENGAGED[h.status] and not keep_duty then
+    for _, p in ipairs(ps) do redis.call(s, P .. 'duty:' .. p, id) end
+  end
+  local dset = DSET[h.status]
+  if not dset then return end
+  if add then
+    local t = num(h, DFIELD[h.status])
+    redis.call('ZADD', P .. dset, t, id)
+    due_at(t)
+  else
+    redis.call('ZREM', P .. dset, id)
+  end
   if h.status == 'available' then
-    redis.call('ZREM', P .. 'leases', id)
-    for _, p in ipairs(pools(h)) do
-      for _, s in ipairs(STRATS) do redis.call('ZREM', pkey(p, s), id) end
+    for _, p in ipairs(ps) do
+      for _, st in ipairs(STRATS) do
+        local key = P .. 'pool:' .. p .. ':' .. st
+        if add then redis.call('ZADD', key, score(h, st), id) else redis.call('ZREM', key, id) end
+      end
     end
-  elseif h.status == 'ringing' then
-    redis.call('ZREM', P .. 'rings', id)
-  elseif h.status == 'wrap_up' then
-    redis.call('ZREM', P .. 'wraps', id)
   end
 end
 
-local function enter_sets(id, h)
-  if h.status == 'available' then
-    redis.call('ZADD', P .. 'leases', num(h, 'lease'), id)
-    for _, p in ipairs(pools(h)) do
-      for _, s in ipairs(STRATS) do redis.call('ZADD', pkey(p, s), score(h, s), id) end
-    end
-  elseif h.status == 'ringing' then
-    redis.call('ZADD', P .. 'rings', num(h, 'ring'), id)
-  elseif h.status == 'wrap_up' then
-    redis.call('ZADD', P .. 'wraps', num(h, 'wrap'), id)
+local function new_entry(csv)
+  return {status = 'offline', since = now, lease = 0, wrap = 0, ring = 0, talk = 0,
+          idle = 0, rr = 0, day = 0, calls = 0, misses = 0, call = '', pools = csv,
+          fresh = 1}
+end
+
+-- A counsellor's hash, or, when it vanished (evicted, DEL'd) while the
+-- roster still names them, a new one: offline, marked `fresh`, every trace
+-- of the lost state removed from the sets (its status is unknown, so from
+-- all of them). Nil only for an id the roster never had.
+local function load(id)
+  local raw = redis.call('HGETALL', P .. 'c:' .. id)
+  if #raw > 0 then
+    local h = {}
+    for i = 1, #raw, 2 do h[raw[i]] = raw[i + 1] end
+    return h
   end
+  local csv = redis.call('HGET', P .. 'roster', id)
+  if not csv then return nil end
+  local h = new_entry(csv)
+  for _, st in ipairs(STATUSES) do redis.call('SREM', P .. 'st:' .. st, id) end
+  for _, z in pairs(DSET) do redis.call('ZREM', P .. z, id) end
+  for _, p in ipairs(pools(h)) do
+    redis.call('SREM', P .. 'duty:' .. p, id)
+    for _, st in ipairs(STRATS) do redis.call('ZREM', P .. 'pool:' .. p .. ':' .. st, id) end
+  end
+  save(id, h)
+  sets(id, h, true)
+  redis.call('HINCRBY', P .. 'stats', 'roster_repaired', 1)
+  event('repaired', id)
+  return h
 end
 
 local function move(id, h, status, since)
-  leave_sets(id, h)
-  redis.call('HINCRBY', P .. 'counts', h.status, -1)
+  local keep_duty = ENGAGED[h.status] and ENGAGED[status]
+  sets(id, h, false, keep_duty)
   h.status = status
   h.since = since
-  if status ~= 'ringing' and status ~= 'in_call' and status ~= 'wrap_up' then h.call = '' end
+  h.fresh = 0
+  if not (status == 'ringing' or status == 'in_call' or status == 'wrap_up') then h.call = '' end
   save(id, h)
-  redis.call('HINCRBY', P .. 'counts', status, 1)
-  enter_sets(id, h)
+  sets(id, h, true, keep_duty)
 end
 
 local function expired(id, h, at)
@@ -97,24 +149,38 @@ local function free(id, h, at)
   if num(h, 'lease') > at then move(id, h, 'available', at) else expired(id, h, at) end
 end
 
--- Apply every time-driven transition due by `now`: wrap-ups that ended,
+-- Applies every time-driven transition due by `now`: wrap-ups that ended,
 -- rings past their deadline (both result callbacks lost: no miss counted,
--- idle time kept), then leases that ran out. Each is found once via a
--- sorted set, so the cost is per transition, never per team member.
+-- idle time kept), calls `in_call` past `max_call` (their end was lost:
+-- ended as the status callback would, counted and reported), then leases
+-- that ran out. Each is found once via its sorted set, so the cost is per
+-- transition, never per team member. An entry whose hash no longer says so
+-- is dropped.
 local function tick()
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'wraps', '-inf', now)) do
-    local h = get(id)
-    local t = num(h, 'wrap')
-    h.idle = t
-    free(id, h, t)
-  end
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'rings', '-inf', now)) do
-    local h = get(id)
-    free(id, h, num(h, 'ring'))
-  end
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)) do
-    local h = get(id)
-    expired(id, h, num(h, 'lease'))
+  for _, status in ipairs({'wrap_up', 'ringing', 'in_call', 'available'}) do
+    local dset = P .. DSET[status]
+    for _, id in ipairs(redis.call('ZRANGEBYSCORE', dset, '-inf', now)) do
+      local h = load(id)
+      if not h or h.status ~= status then
+        redis.call('ZREM', dset, id)
+      elseif status == 'available' then
+        expired(id, h, num(h, 'lease'))
+      elseif status == 'ringing' then
+        free(id, h, num(h, 'ring'))
+      else
+        local t = num(h, DFIELD[status])
+        if status == 'in_call' then
+          if h.call ~= '' then
+            redis.call('HSET', P .. 'call:' .. h.call, 'ended', '1')
+            redis.call('EXPIRE', P .. 'call:' .. h.call, CALL_TTL_S)
+          end
+          redis.call('HINCRBY', P .. 'stats', 'calls_force_ended', 1)
+          event('force_ended', id)
+        end
+        h.idle = t
+        free(id, h, t)
+      end
+    end
   end
 end
 
@@ -124,85 +190,21 @@ local function state(id, h)
   return {id, h.status, num(h, 'since'), calls}
 end
 
--- A place in line is in three structures: its pool's line, `lines` (call →
--- pool) and `seen` (call → last `enqueue`); `join` and `unline` keep them
--- together.
-local function join(call, pool, seq)
-  redis.call('ZADD', lkey(pool), seq, call)
-  redis.call('HSET', P .. 'lines', call, pool)
-  redis.call('ZADD', P .. 'seen', now, call)
-end
-
-local function requeue(call, rec)
-  local seq, pool = unpack(redis.call('HMGET', rec, 'seq', 'pool'))
-  if seq and seq ~= '' and pool then join(call, pool, seq) end
-end
-
-local function unline(call)
-  local pool = redis.call('HGET', P .. 'lines', call)
-  if not pool then return false end
-  redis.call('ZREM', lkey(pool), call)
-  redis.call('HDEL', P .. 'lines', call)
-  redis.call('ZREM', P .. 'seen', call)
-  return true
-end
-
-local ops = {}
-
-function ops.register(id, csv)
-  local h = get(id)
+-- The roster (`roster`: id → pools) is what a lost hash is rebuilt from.
+-- Registering keeps the state and puts the counsellor in every set their
+-- state asks for: idempotent, it restores set entries lost (an eviction)
+-- or never written (a store written by an older lotse) at every round.
+local function register(id, csv)
+  local h = load(id)
+  redis.call('HSET', P .. 'roster', id, csv)
   if not h then
-    h = {status = 'offline', since = now, lease = 0, wrap = 0, ring = 0, idle = 0, rr = 0,
-         day = 0, calls = 0, misses = 0, call = '', pools = csv}
+    h = new_entry(csv)
     save(id, h)
-    redis.call('HINCRBY', P .. 'counts', 'offline', 1)
-  else
-    leave_sets(id, h)
+  elseif h.pools ~= csv then
+    sets(id, h, false)
     h.pools = csv
     save(id, h)
-    enter_sets(id, h)
   end
-  return state(id, h)
-end
-
-local ENGAGED = {available = true, ringing = true, in_call = true, wrap_up = true}
-
-function ops.set_status(id, presence, ttl)
-  local h = get(id)
-  if not h then return {} end
-  if presence == 'available' then
-    h.lease = now + tonumber(ttl)
-    if ENGAGED[h.status] then
-      save(id, h)
-      if h.status == 'available' then redis.call('ZADD', P .. 'leases', h.lease, id) end
-    else
-      h.idle = now
-      h.misses = 0
-      move(id, h, 'available', now)
-    end
-  elseif h.status ~= presence then
-    h.lease = 0
-    move(id, h, presence, now)
-  end
-  return state(id, h)
-end
-
-function ops.heartbeat(id, ttl)
-  local h = get(id)
-  if not h then return {} end
-  if ENGAGED[h.status] then
-    h.lease = now + tonumber(ttl)
-    save(id, h)
-    if h.status == 'available' then redis.call('ZADD', P .. 'leases', h.lease, id) end
-  end
-  return state(id, h)
-end
-
-function ops.states(...)
-  local out = {}
-  for _, id in ipairs({...}) do
-    local h = get(id)
-    if h then for _, v in ipairs(state(id, h)) do out[#out + 1] = v end end
-  end
-  return out
+  sets(id, h, true)
+  return h
 end

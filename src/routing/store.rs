@@ -7,6 +7,10 @@
 //! ring past its deadline, a place in line not refreshed) are applied lazily
 //! at the start of whichever operation comes next, so results depend only
 //! on the sequence of calls and their `now`s.
+//!
+//! Cost: no operation reads the whole team or the whole line. Who is on
+//! duty per pool is kept as states change; claims read the head of a
+//! sorted set; every time-driven change is found once by its deadline.
 
 use std::time::Duration;
 
@@ -15,7 +19,9 @@ use chrono::{DateTime, Utc};
 use super::error::Result;
 use super::memory::MemoryStore;
 use super::redis_store::RedisStore;
-use super::types::{CounsellorId, CounsellorState, PoolId, Presence, RingOutcome, Stats, Strategy};
+use super::types::{
+    CounsellorId, CounsellorState, Hold, PoolId, Presence, RingOutcome, Stats, StoreEvent, Strategy,
+};
 use crate::call::CallId;
 
 /// How long a place in line lasts without a fresh [`Store::enqueue`]
@@ -27,6 +33,15 @@ pub const LINE_STALE_AFTER: Duration = Duration::from_secs(60);
 /// pending this long after the dial gave up lost both its result and its
 /// status callback, and the counsellor is freed.
 pub const RING_GRACE: Duration = Duration::from_secs(30);
+
+/// How long a call may stay `in_call` unless the store is built with
+/// [`Store::with_max_call`]: Twilio's own `<Dial timeLimit>` default.
+pub const MAX_CALL: Duration = Duration::from_secs(14_400);
+
+/// Added to `max_call`: the provider ends the call at its time limit, and
+/// its callbacks get this long to arrive before the store ends the call
+/// itself.
+pub const CALL_GRACE: Duration = Duration::from_secs(120);
 
 #[derive(Clone)]
 pub enum Store {
@@ -64,6 +79,20 @@ impl Store {
         }
     }
 
+    /// The same store, but a call `in_call` longer than `max_call` plus
+    /// [`CALL_GRACE`] lost its end (the instance that would have recorded
+    /// it died, or the write failed): the store ends it as the status
+    /// callback would have, frees the counsellor, counts it
+    /// ([`Stats::calls_force_ended`]) and reports it ([`Store::take_events`]).
+    /// Default [`MAX_CALL`]; every instance sharing one Redis should use the
+    /// same value.
+    pub fn with_max_call(self, max_call: Duration) -> Self {
+        match self {
+            Store::Redis(s) => Store::Redis(s.with_max_call(max_call)),
+            Store::Memory(s) => Store::Memory(s.with_max_call(max_call)),
+        }
+    }
+
     /// For `/readyz`: can the store answer right now?
     pub async fn ping(&self) -> Result<()> {
         dispatch!(self.ping())
@@ -79,6 +108,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<CounsellorState> {
         dispatch!(self.register(id, pools, now))
+    }
+
+    /// [`Store::register`] for a whole team, in few round trips.
+    pub async fn register_many(
+        &self,
+        team: &[(CounsellorId, Vec<PoolId>)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.register_many(team, now))
     }
 
     /// The counsellor's own switch. `Available` starts a lease of `ttl`;
@@ -98,6 +136,10 @@ impl Store {
     /// Renews the lease of a counsellor who is available or held by a call.
     /// It never brings back someone offline or away: a page left open must
     /// not make a counsellor available after their lease already ran out.
+    /// The one exception is an entry the store rebuilt or registered and
+    /// nobody set since (its data was lost, e.g. evicted or a Redis restart):
+    /// the page only beats while its counsellor is on duty, so the
+    /// counsellor is made available on a fresh lease.
     pub async fn heartbeat(
         &self,
         id: &CounsellorId,
@@ -125,12 +167,14 @@ impl Store {
     }
 
     /// Picks a free counsellor of `pool` for `call` by `strategy` and marks
-    /// them ringing, atomically. `None` when nobody is free, when the call
-    /// ended, or when callers wait ahead of it in the pool's line (a waiting
-    /// call may claim only from the head; a call not in line only when the
-    /// line is empty). Repeating a claim whose ring is still pending returns
-    /// the same counsellor; a counsellor once claimed for a call is never
-    /// claimed for it again.
+    /// them ringing, atomically. `None` when nobody is free for this call,
+    /// or when the call was answered or ended. The line is fair without
+    /// blocking: a free counsellor goes to the longest-waiting caller who has
+    /// not tried them, so a call may take a counsellor only if every caller
+    /// ahead of it in the pool's line (all of them, for a call not in line)
+    /// has tried that counsellor already. Repeating a claim whose ring is
+    /// still pending returns the same counsellor; a counsellor once claimed
+    /// for a call is never claimed for it again.
     ///
     /// `ring_timeout` is the dial's own timeout. If neither `answered`,
     /// `ring_failed` nor `call_ended` arrives by `now + ring_timeout +`
@@ -149,9 +193,29 @@ impl Store {
         dispatch!(self.claim(call, pool, strategy, now, ring_timeout))
     }
 
-    /// The counsellor took the call: ringing → in_call, one more call today.
-    /// `false` when it was already recorded (a retried callback). Arriving
-    /// after `call_ended`, it still counts the call but moves no one.
+    /// One hold turn of a caller at the counsellor step, in one operation:
+    /// [`Store::claim`], else keep the place in line ([`Store::enqueue`]),
+    /// unless nobody on duty in the pool is left untried for this call
+    /// (then the caller leaves the line, not counted abandoned). A call
+    /// answered or ended gets [`Hold::Over`] and changes nothing.
+    pub async fn claim_or_wait(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+        ring_timeout: Duration,
+    ) -> Result<Hold> {
+        dispatch!(self.claim_or_wait(call, pool, strategy, now, ring_timeout))
+    }
+
+    /// The counsellor took the call: ringing → in_call (until the call ends
+    /// or `max_call` runs out), one more call today. `false` when it was
+    /// already recorded (a retried callback). Arriving after `call_ended`,
+    /// it still counts the call but moves no one. Arriving late while the
+    /// call goes on (replayed after an outage, after the ring deadline freed
+    /// the counsellor), it holds them `in_call` if they are available, so a
+    /// talking counsellor is not offered a second call.
     pub async fn answered(
         &self,
         call: &CallId,
@@ -220,5 +284,12 @@ impl Store {
     /// Gauges and counters for `/metrics`; a handful of reads, not a scan.
     pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
         dispatch!(self.stats(now))
+    }
+
+    /// What the store did on its own since the last call, oldest first (at
+    /// most the last 64), each handed to exactly one caller: with several
+    /// instances, whichever asks logs it.
+    pub async fn take_events(&self, now: DateTime<Utc>) -> Result<Vec<StoreEvent>> {
+        dispatch!(self.take_events(now))
     }
 }

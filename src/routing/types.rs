@@ -186,6 +186,37 @@ pub struct RingOutcome {
     pub took_call: bool,
 }
 
+/// What one hold turn of a caller at the counsellor step got from the
+/// store ([`super::Store::claim_or_wait`]).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Hold {
+    /// This counsellor is now ringing for the call (or still is: a
+    /// repeated turn while the ring is pending gets the same one).
+    Ring(CounsellorId),
+    /// Nobody the caller may take is free: they keep (or take) their place
+    /// in line. `on_duty`: the pool's counsellors available, ringing,
+    /// talking or in wrap-up.
+    Wait { position: u32, on_duty: u32 },
+    /// Nobody on duty in the pool whom this call has not tried yet: waiting
+    /// would be a ringing void. The caller has left the line.
+    Nobody { on_duty: u32 },
+    /// The call was answered or has ended: a late or replayed turn, which
+    /// changed nothing.
+    Over,
+}
+
+/// Something the store did on its own (inside whichever operation came
+/// next), kept for one instance to log: never a caller's data.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StoreEvent {
+    /// A call stayed `in_call` past `max_call_s` plus a grace: its status
+    /// callback was lost, and the store ended it, freeing the counsellor.
+    CallForceEnded(CounsellorId),
+    /// The counsellor's entry had vanished (evicted, deleted) and was
+    /// rebuilt from the roster, offline until they or their page say more.
+    RosterRepaired(CounsellorId),
+}
+
 /// Cheap counts for metrics: gauges "now" and monotonic counters.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Stats {
@@ -195,6 +226,10 @@ pub struct Stats {
     pub leases_expired: u64,
     pub auto_away: u64,
     pub abandoned: u64,
+    /// Calls the store ended at the `in_call` deadline.
+    pub calls_force_ended: u64,
+    /// Counsellor entries rebuilt after they vanished.
+    pub roster_repaired: u64,
 }
 
 impl Stats {

@@ -59,3 +59,47 @@ async fn presence_through_the_api_lives_in_redis() {
         "offline"
     );
 }
+
+/// Redis restarts empty while anna is on duty: her open page keeps beating,
+/// and its next beat makes her available again (the store, not anna, lost
+/// her state). Reading her state first changes nothing about that.
+#[tokio::test]
+async fn an_open_page_brings_its_counsellor_back_after_an_empty_restart() {
+    let mut redis = RedisServer::start();
+    let app = spawn(settings(Some(redis.url()))).await;
+    let r = app
+        .put_status("/api/v1/me/status", Auth::Bearer(ANNA), "available")
+        .await;
+    assert_eq!(r.json["status"], "available");
+
+    redis.restart();
+    let mut me = None;
+    for _ in 0..50 {
+        let r = app.get("/api/v1/me", Auth::Bearer(ANNA)).await;
+        if r.status == 200 {
+            me = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let me = me.expect("the API recovers once Redis is back");
+    assert_eq!(me.json["status"], "offline", "the store forgot");
+    app.advance(30);
+    let r = app
+        .call("POST", "/api/v1/me/heartbeat", Auth::Bearer(ANNA), None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["status"], "available");
+    let hotline = app.get("/api/v1/hotline", Auth::Bearer(ANNA)).await;
+    assert_eq!(hotline.json["available"], 1);
+    // Ben never set a status: his page would not beat; if it did, a
+    // first beat on a fresh entry counts the same.
+    let r = app
+        .put_status("/api/v1/me/status", Auth::Bearer(BEN), "offline")
+        .await;
+    assert_eq!(r.json["status"], "offline");
+    let r = app
+        .call("POST", "/api/v1/me/heartbeat", Auth::Bearer(BEN), None)
+        .await;
+    assert_eq!(r.json["status"], "offline", "a chosen offline stays");
+}

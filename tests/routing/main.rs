@@ -1,6 +1,8 @@
 //! Counsellor routing end to end: signed Twilio webhooks against `lotse`
 //! instances sharing one real `redis-server` started by the test.
 
+#[path = "../support/captured_logs.rs"]
+mod captured_logs;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
@@ -10,6 +12,9 @@ mod redis_server;
 
 mod calls;
 mod company;
+mod cost;
+mod deadline;
+mod fair;
 mod faults;
 mod journal;
 mod line;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use lotse::routing::{
-    KeyPrefix, MemoryStore, PoolId, Presence, RedisStore, Store, Strategy as Pick,
+    Hold, KeyPrefix, MemoryStore, PoolId, Presence, RedisStore, Store, Strategy as Pick,
 };
 use proptest::prelude::*;
 
@@ -20,6 +20,8 @@ const CALLS: [&str; 6] = ["CA1", "CA2", "CA3", "CA4", "CA5", "CA6"];
 const TTL: Duration = Duration::from_secs(90);
 /// Not the default, so both stores are shown to honour the setting.
 const STALE: Duration = Duration::from_secs(45);
+/// Short, so calls whose end never comes are ended by the store often.
+const MAX_CALL: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -29,6 +31,8 @@ enum Op {
     States,
     /// Call, pool `en`?, strategy, ring timeout (s).
     Claim(usize, bool, Pick, u64),
+    /// The same as one hold turn (claim, else wait in line).
+    Hold(usize, bool, Pick, u64),
     Answered(usize, usize),
     RingFailed(usize, usize, u32),
     /// The ring of the counsellor last claimed for the call ends: answered
@@ -39,6 +43,7 @@ enum Op {
     Position(usize),
     Leave(usize, bool),
     Stats,
+    Events,
 }
 
 fn op() -> impl proptest::strategy::Strategy<Value = Op> {
@@ -59,8 +64,10 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
         3 => (who.clone(), presence).prop_map(|(w, p)| Op::SetStatus(w, p)),
         2 => who.clone().prop_map(Op::Heartbeat),
         1 => Just(Op::States),
-        5 => (c.clone(), any::<bool>(), strategy, 5u64..40)
+        3 => (c.clone(), any::<bool>(), strategy.clone(), 5u64..40)
             .prop_map(|(c, en, s, r)| Op::Claim(c, en, s, r)),
+        4 => (c.clone(), any::<bool>(), strategy, 5u64..40)
+            .prop_map(|(c, en, s, r)| Op::Hold(c, en, s, r)),
         3 => (c.clone(), who.clone()).prop_map(|(c, w)| Op::Answered(c, w)),
         3 => (c.clone(), who, 0u32..4).prop_map(|(c, w, m)| Op::RingFailed(c, w, m)),
         4 => (c.clone(), any::<bool>()).prop_map(|(c, ok)| Op::Outcome(c, ok)),
@@ -69,6 +76,7 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
         1 => c.clone().prop_map(Op::Position),
         1 => (c, any::<bool>()).prop_map(|(c, a)| Op::Leave(c, a)),
         1 => Just(Op::Stats),
+        1 => Just(Op::Events),
     ]
 }
 
@@ -106,6 +114,14 @@ async fn apply(store: &Store, op: &Op, at: i64, rung: &mut [usize; 6]) -> String
             }
             format!("{won:?}")
         }
+        Op::Hold(i, en, s, r) => {
+            let ring = Duration::from_secs(*r);
+            let got = store.claim_or_wait(&c(*i), &pool(*en), *s, now, ring).await;
+            if let Ok(Hold::Ring(w)) = &got {
+                rung[*i] = WHO.iter().position(|x| *x == w.as_str()).unwrap();
+            }
+            format!("{got:?}")
+        }
         Op::Outcome(i, true) => format!("{:?}", store.answered(&c(*i), &w(rung[*i]), now).await),
         Op::Outcome(i, false) => {
             format!(
@@ -125,6 +141,7 @@ async fn apply(store: &Store, op: &Op, at: i64, rung: &mut [usize; 6]) -> String
         Op::Position(i) => format!("{:?}", store.position(&c(*i), now).await),
         Op::Leave(i, a) => format!("{:?}", store.leave(&c(*i), *a, now).await),
         Op::Stats => format!("{:?}", store.stats(now).await),
+        Op::Events => format!("{:?}", store.take_events(now).await),
     }
 }
 
@@ -155,8 +172,12 @@ fn redis_and_memory_give_the_same_answers() {
         let redis = rt.block_on(async {
             RedisStore::connect(&server.url(), prefix, Default::default())
         });
-        let redis = Store::Redis(redis.unwrap()).with_line_stale_after(STALE);
-        let memory = Store::Memory(MemoryStore::new()).with_line_stale_after(STALE);
+        let redis = Store::Redis(redis.unwrap())
+            .with_line_stale_after(STALE)
+            .with_max_call(MAX_CALL);
+        let memory = Store::Memory(MemoryStore::new())
+            .with_line_stale_after(STALE)
+            .with_max_call(MAX_CALL);
         let (mut at, mut rung_r, mut rung_m) = (0, [0; 6], [0; 6]);
         let mut ops = start_of_shift();
         ops.extend(script);

@@ -1,5 +1,6 @@
-//! The waiting line: FIFO per pool, head-only claims, a failed ring keeps
-//! the caller's place, leaving (and hanging up) removes them.
+//! The waiting line: FIFO per pool, a free counsellor for the first caller
+//! who has not tried them, a failed ring keeps the caller's place, leaving
+//! (and hanging up) removes them.
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ async fn position(store: &Store, c: &str, at: i64) -> Option<u32> {
     store.position(&call(c), t(at)).await.unwrap()
 }
 
-pub async fn fifo_and_head_only_claim(store: &Store) {
+pub async fn fifo_and_first_claim(store: &Store) {
     store.register(&id("anna"), &[de()], t(0)).await.unwrap();
     assert_eq!(enqueue(store, "W1", 1).await, Some(1));
     assert_eq!(enqueue(store, "W2", 2).await, Some(2));
@@ -55,10 +56,12 @@ pub async fn failed_ring_keeps_the_place_in_line(store: &Store) {
         .unwrap();
     enqueue(store, "W1", 2).await;
     enqueue(store, "W2", 3).await;
+    enqueue(store, "W3", 3).await;
     store
         .set_status(&id("anna"), Presence::Available, t(4), TTL)
         .await
         .unwrap();
+    assert_eq!(claim(store, "W2", 5).await, None, "W1 is owed anna");
     assert_eq!(claim(store, "W1", 5).await.as_deref(), Some("anna"));
     store
         .ring_failed(&call("W1"), &id("anna"), t(25), 3)
@@ -66,14 +69,20 @@ pub async fn failed_ring_keeps_the_place_in_line(store: &Store) {
         .unwrap();
     assert_eq!(position(store, "W1", 25).await, Some(1), "back at the head");
     assert_eq!(position(store, "W2", 25).await, Some(2));
-    assert_eq!(claim(store, "W2", 26).await, None);
     assert_eq!(
         claim(store, "W1", 26).await,
         None,
         "anna already tried for W1"
     );
+    // W1 tried anna: the next caller who has not takes her, while W1
+    // keeps the head of the line for whoever comes free next.
+    assert_eq!(claim(store, "W3", 26).await, None, "W2 is ahead of W3");
+    assert_eq!(claim(store, "W2", 26).await.as_deref(), Some("anna"));
+    assert_eq!(position(store, "W1", 26).await, Some(1));
+    assert_eq!(position(store, "W3", 26).await, Some(2));
     // An answered caller is not put back, and `leave` ends the claim to a place.
     available(store, &["ben"], 27).await;
+    assert_eq!(claim(store, "W3", 28).await, None, "W1 is owed ben");
     assert_eq!(claim(store, "W1", 28).await.as_deref(), Some("ben"));
     store
         .answered(&call("W1"), &id("ben"), t(29))
@@ -84,7 +93,7 @@ pub async fn failed_ring_keeps_the_place_in_line(store: &Store) {
         .await
         .unwrap();
     assert_eq!(position(store, "W1", 30).await, None);
-    assert_eq!(position(store, "W2", 30).await, Some(1));
+    assert_eq!(position(store, "W3", 30).await, Some(1));
 }
 
 pub async fn leaving_the_line(store: &Store) {

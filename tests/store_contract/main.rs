@@ -8,13 +8,18 @@ mod redis_cluster;
 mod redis_server;
 
 mod call_cases;
+mod deadline_cases;
 mod differential;
+mod fair_line_cases;
+mod fairness;
 mod fault;
 mod harness;
 mod line_cases;
 mod lost_callback_cases;
 mod presence_cases;
 mod race;
+mod roster_repair;
+mod script_fallback;
 
 /// Runs every listed case once per store: `redis::<case>`, `memory::<case>`,
 /// and all of them in turn on one Redis Cluster, each under its own hotline
@@ -59,7 +64,7 @@ contract!(
     call_cases::repeated_callbacks_change_nothing,
     call_cases::completed_before_answered,
     call_cases::auto_away_after_max_no_answer,
-    line_cases::fifo_and_head_only_claim,
+    line_cases::fifo_and_first_claim,
     line_cases::failed_ring_keeps_the_place_in_line,
     line_cases::leaving_the_line,
     line_cases::pools_have_their_own_lines,
@@ -69,4 +74,11 @@ contract!(
     lost_callback_cases::stale_places_behind_the_head_are_skipped,
     lost_callback_cases::stale_after_is_set_per_store,
     call_cases::late_answer_counts_for_fewest_calls,
+    fair_line_cases::a_caller_behind_takes_whom_the_first_has_tried,
+    fair_line_cases::among_eligible_callers_the_longest_waiting,
+    fair_line_cases::nobody_left_untried_leaves_the_line,
+    deadline_cases::in_call_past_max_call_is_ended_by_the_store,
+    deadline_cases::a_late_answer_holds_a_talking_counsellor,
+    deadline_cases::a_late_answer_moves_nobody_who_has_moved_on,
+    deadline_cases::a_call_answered_or_over_claims_nobody,
 );

@@ -120,6 +120,7 @@ pub async fn transcript(
                     to: dialled(settings, next.counsellor.as_deref()),
                     caller_id: next.caller_id.clone().unwrap_or_default(),
                     timeout_s: settings.routing.ring_timeout_s,
+                    time_limit_s: settings.routing.max_call_s(),
                     counsellor: next.counsellor.clone().unwrap_or_default(),
                     then: at.clone(),
                 };

@@ -79,7 +79,13 @@ pub async fn set(app: &App, c: &Counsellor, p: Presence) -> Result<CounsellorSta
 pub async fn heartbeat(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiError> {
     let (now, ttl) = (app.clock.now(), app.settings.routing.presence_ttl);
     match app.store.heartbeat(&c.id, now, ttl).await {
-        Err(StoreError::UnknownCounsellor(_)) => Ok(register(app, c, now).await?),
+        // The store lost everything (e.g. an empty restart). The page beats
+        // only while its counsellor is on duty: register them, and the
+        // heartbeat on the fresh entry makes them available again.
+        Err(StoreError::UnknownCounsellor(_)) => {
+            register(app, c, now).await?;
+            Ok(app.store.heartbeat(&c.id, now, ttl).await?)
+        }
         other => Ok(other?),
     }
 }

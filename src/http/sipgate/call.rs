@@ -235,6 +235,7 @@ async fn dial_now(
         to,
         caller_id,
         timeout_s: app.settings.routing.ring_timeout_s,
+        time_limit_s: app.settings.routing.max_call_s(),
         counsellor: c.id.to_string(),
         then: at.clone(),
     }))

@@ -202,6 +202,7 @@ mod tests {
             to: "+493023125001".into(),
             caller_id: "+498003009944".into(),
             timeout_s: 20,
+            time_limit_s: 14400,
             counsellor: "anna".into(),
             then: at("counsellor"),
         };

@@ -46,6 +46,7 @@ fn dial_shows_the_hotline_without_plus_and_asks_for_answer_and_hangup() {
         to: "+493023125001".into(),
         caller_id: "+498003009944".into(),
         timeout_s: 20,
+        time_limit_s: 14400,
         counsellor: "anna".into(),
         then: at("counsellor"),
     }));

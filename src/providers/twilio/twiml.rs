@@ -189,7 +189,7 @@ fn write_action(w: &mut Writer<Vec<u8>>, action: &Action, links: &Links) -> io::
     Ok(())
 }
 
-/// `<Dial action=… timeout=… callerId=…><Number url=whisper>…</Number></Dial>`
+/// `<Dial action=… timeout=… timeLimit=… callerId=…><Number url=whisper>…</Number></Dial>`
 /// (`<Sip>` for `sip:` addresses). The result of the ring, whatever it is,
 /// goes to `/twilio/dial`; the counsellor's leg runs the whisper first.
 fn write_dial(w: &mut Writer<Vec<u8>>, dial: &Dial, links: &Links) -> io::Result<()> {
@@ -218,6 +218,7 @@ fn write_dial(w: &mut Writer<Vec<u8>>, dial: &Dial, links: &Links) -> io::Result
             ("action", action.as_str()),
             ("method", "POST"),
             ("timeout", dial.timeout_s.to_string().as_str()),
+            ("timeLimit", dial.time_limit_s.to_string().as_str()),
             ("callerId", dial.caller_id.as_str()),
         ])
         .write_inner_content(|w| {

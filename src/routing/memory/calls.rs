@@ -1,15 +1,104 @@
-//! Call operations of the in-memory store: the Rust twin of `calls.lua`.
+//! Call operations of the in-memory store: the Rust twin of the call
+//! branches of `ops.lua`.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::model::DAY_MS;
+use super::model::{Model, DAY_MS};
 use super::{ms, MemoryStore};
 use crate::call::CallId;
 use crate::routing::error::Result;
 use crate::routing::store::RING_GRACE;
-use crate::routing::types::{CounsellorId, PoolId, RingOutcome, Status, Strategy};
+use crate::routing::types::{CounsellorId, Hold, PoolId, RingOutcome, Status, Strategy};
+
+/// Like `MAX_TRIED` in `ops.lua`.
+const MAX_TRIED: usize = 32;
+
+impl Model {
+    /// One hold turn, as the `claim` branch of `ops.lua`.
+    fn hold(
+        &mut self,
+        call: &str,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: i64,
+        ring_ms: i64,
+        wait: bool,
+    ) -> Hold {
+        let Some(rec) = self.calls.get(call) else {
+            return self.claim_new(call, pool, strategy, now, ring_ms, wait);
+        };
+        if rec.ended || rec.answered {
+            return Hold::Over;
+        }
+        if let Some(rung) = rec.rung.clone() {
+            let pending = self
+                .team
+                .get(&rung)
+                .is_some_and(|c| c.status == Status::Ringing && c.call.as_deref() == Some(call));
+            if pending {
+                return Hold::Ring(rung);
+            }
+        }
+        self.claim_new(call, pool, strategy, now, ring_ms, wait)
+    }
+
+    fn claim_new(
+        &mut self,
+        call: &str,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: i64,
+        ring_ms: i64,
+        wait: bool,
+    ) -> Hold {
+        let tried = self
+            .calls
+            .get(call)
+            .map(|r| r.tried.clone())
+            .unwrap_or_default();
+        let winner = if tried.len() < MAX_TRIED {
+            self.choose(call, pool, strategy, &tried)
+        } else {
+            None
+        };
+        if let Some(winner) = winner {
+            self.rr_seq += 1;
+            let rr = self.rr_seq;
+            self.update(&winner, |c| {
+                c.rr = rr;
+                c.call = Some(call.to_owned());
+                c.ring = now + ring_ms;
+                c.move_to(Status::Ringing, now);
+            });
+            self.unline(call);
+            let rec = self.calls.entry(call.to_owned()).or_default();
+            rec.tried.insert(winner.clone());
+            rec.rung = Some(winner.clone());
+            self.touch(call, now);
+            return Hold::Ring(winner);
+        }
+        if !wait {
+            return Hold::Nobody { on_duty: 0 };
+        }
+        let duty = self.sets.on_duty(pool);
+        let on_duty = duty.map_or(0, |d| d.len()) as u32;
+        let tried_on_duty = tried
+            .iter()
+            .filter(|id| duty.is_some_and(|d| d.contains(*id)))
+            .count() as u32;
+        if on_duty <= tried_on_duty {
+            if let Some(rec) = self.calls.get_mut(call) {
+                rec.seq = None;
+            }
+            self.unline(call);
+            return Hold::Nobody { on_duty };
+        }
+        let position = self.enqueue(call, pool, now);
+        Hold::Wait { position, on_duty }
+    }
+}
 
 impl MemoryStore {
     pub async fn claim(
@@ -20,57 +109,40 @@ impl MemoryStore {
         now: DateTime<Utc>,
         ring_timeout: Duration,
     ) -> Result<Option<CounsellorId>> {
+        match self
+            .claim_or(call, pool, strategy, now, ring_timeout, false)
+            .await
+        {
+            Hold::Ring(id) => Ok(Some(id)),
+            _ => Ok(None),
+        }
+    }
+
+    pub async fn claim_or_wait(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+        ring_timeout: Duration,
+    ) -> Result<Hold> {
+        Ok(self
+            .claim_or(call, pool, strategy, now, ring_timeout, true)
+            .await)
+    }
+
+    async fn claim_or(
+        &self,
+        call: &CallId,
+        pool: &PoolId,
+        strategy: Strategy,
+        now: DateTime<Utc>,
+        ring_timeout: Duration,
+        wait: bool,
+    ) -> Hold {
         let (mut m, now) = self.at(now);
-        let key = call.as_str();
-        let rec = m.calls.entry(key.to_owned()).or_default();
-        if rec.ended {
-            return Ok(None);
-        }
-        let (pending, tried) = (
-            rec.rung.clone().filter(|_| !rec.answered),
-            rec.tried.clone(),
-        );
-        if let Some(rung) = pending {
-            let ringing = m
-                .team
-                .get(&rung)
-                .is_some_and(|c| c.status == Status::Ringing && c.call.as_deref() == Some(key));
-            if ringing {
-                return Ok(Some(rung));
-            }
-        }
-        let in_line = m.line_of.get(key) == Some(pool);
-        let head = m.lines.get(pool).and_then(|l| l.values().next());
-        match head {
-            Some(h) if !(in_line && h == key) => return Ok(None),
-            _ => {}
-        }
-        let winner = m
-            .team
-            .iter()
-            .filter(|(id, c)| {
-                c.status == Status::Available && c.pools.contains(pool) && !tried.contains(*id)
-            })
-            .min_by_key(|(id, c)| (c.score(strategy), (*id).clone()))
-            .map(|(id, _)| id.clone());
-        let Some(winner) = winner else {
-            return Ok(None);
-        };
-        m.rr_seq += 1;
-        let rr = m.rr_seq;
-        let c = m.team.get_mut(&winner).expect("picked above");
-        c.rr = rr;
-        c.call = Some(key.to_owned());
-        c.ring = now + ms(ring_timeout.saturating_add(RING_GRACE));
-        c.move_to(Status::Ringing, now);
-        let rec = m.calls.get_mut(key).expect("created above");
-        rec.tried.insert(winner.clone());
-        rec.rung = Some(winner.clone());
-        rec.touched = now;
-        if in_line {
-            m.unline(key);
-        }
-        Ok(Some(winner))
+        let ring_ms = ms(ring_timeout.saturating_add(RING_GRACE));
+        m.hold(call.as_str(), pool, strategy, now, ring_ms, wait)
     }
 
     pub async fn answered(
@@ -88,20 +160,26 @@ impl MemoryStore {
             return Ok(false);
         }
         rec.answered = true;
-        rec.touched = now;
-        let Some(c) = m.team.get_mut(id) else {
-            return Ok(true);
-        };
-        let day = now.div_euclid(DAY_MS);
-        if c.day != day {
-            c.day = day;
-            c.calls = 0;
-        }
-        c.calls += 1;
-        c.misses = 0;
-        if c.status == Status::Ringing && c.call.as_deref() == Some(key) {
-            c.move_to(Status::InCall, now);
-        }
+        let (ended, rung) = (rec.ended, rec.rung.clone());
+        m.touch(key, now);
+        let max_call = self.max_call;
+        m.update(id, |c| {
+            let day = now.div_euclid(DAY_MS);
+            if c.day != day {
+                c.day = day;
+                c.calls = 0;
+            }
+            c.calls += 1;
+            c.misses = 0;
+            let ringing = c.status == Status::Ringing && c.call.as_deref() == Some(key);
+            // Late while the call goes on: hold them (see `ops.lua`).
+            let late = !ended && rung.as_ref() == Some(id) && c.status == Status::Available;
+            if ringing || late {
+                c.call = Some(key.to_owned());
+                c.talk = now + max_call;
+                c.move_to(Status::InCall, now);
+            }
+        });
         Ok(true)
     }
 
@@ -130,39 +208,37 @@ impl MemoryStore {
         if let Some((seq, pool)) = requeue {
             m.join(key, seq, pool, now);
         }
-        let Some(c) = m.team.get_mut(id) else {
+        let Some(c) = m.team.get(id) else {
             return Ok(RingOutcome {
                 took_call,
                 ..RingOutcome::default()
             });
         };
         if c.status != Status::Ringing || c.call.as_deref() != Some(key) {
-            let misses = c.misses;
             return Ok(RingOutcome {
-                applied: false,
-                consecutive_misses: misses,
-                auto_away: false,
+                consecutive_misses: c.misses,
                 took_call,
+                ..RingOutcome::default()
             });
         }
-        c.misses += 1;
-        let misses = c.misses;
-        if max_no_answer > 0 && misses >= max_no_answer {
-            c.lease = 0;
-            c.move_to(Status::Away, now);
+        let misses = c.misses + 1;
+        let auto_away = max_no_answer > 0 && misses >= max_no_answer;
+        m.update(id, |c| {
+            c.misses = misses;
+            if auto_away {
+                c.lease = 0;
+                c.move_to(Status::Away, now);
+            }
+        });
+        if auto_away {
             m.auto_away += 1;
-            return Ok(RingOutcome {
-                applied: true,
-                consecutive_misses: misses,
-                auto_away: true,
-                took_call,
-            });
+        } else {
+            m.free(id, now);
         }
-        m.free(id, now);
         Ok(RingOutcome {
             applied: true,
             consecutive_misses: misses,
-            auto_away: false,
+            auto_away,
             took_call,
         })
     }
@@ -180,22 +256,22 @@ impl MemoryStore {
             return Ok(false);
         }
         rec.ended = true;
-        rec.touched = now;
         let rung = rec.rung.clone();
+        m.touch(key, now);
         if m.unline(key) {
             m.abandoned += 1;
         }
         let Some(rung) = rung else { return Ok(true) };
-        let Some(c) = m.team.get_mut(&rung) else {
-            return Ok(true);
+        let status = match m.team.get(&rung) {
+            Some(c) if c.call.as_deref() == Some(key) => c.status,
+            _ => return Ok(true),
         };
-        if c.call.as_deref() != Some(key) {
-            return Ok(true);
-        }
-        match c.status {
+        match status {
             Status::InCall => {
-                c.wrap = now + ms(wrap_up);
-                c.move_to(Status::WrapUp, now);
+                m.update(&rung, |c| {
+                    c.wrap = now + ms(wrap_up);
+                    c.move_to(Status::WrapUp, now);
+                });
             }
             Status::Ringing => m.free(&rung, now),
             _ => {}

@@ -1,12 +1,15 @@
 //! The embedded store for a single lotse instance (no `redis.url`): the same
 //! rules as the Redis script, kept in a mutex-guarded [`model::Model`].
 //! Presence operations live here, call operations in `calls.rs`, the line
-//! in `line.rs`. Unlike Redis it scans the team on every operation (about
-//! 1 ms at 10,000 counsellors): fine for the small teams one instance serves.
+//! in `line.rs`. Like Redis it keeps ordered indexes (`sets.rs`, and
+//! `ranked.rs` for places in line) as states change, so no operation scans
+//! the team or the line.
 
 mod calls;
 mod line;
 mod model;
+mod ranked;
+mod sets;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -14,8 +17,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::error::{Result, StoreError};
-use super::store::LINE_STALE_AFTER;
-use super::types::{CounsellorId, CounsellorState, PoolId, Presence, Stats, Status};
+use super::store::{CALL_GRACE, LINE_STALE_AFTER, MAX_CALL};
+use super::types::{CounsellorId, CounsellorState, PoolId, Presence, Stats, Status, StoreEvent};
 use model::{Counsellor, Model};
 
 #[derive(Clone)]
@@ -23,6 +26,8 @@ pub struct MemoryStore {
     model: Arc<Mutex<Model>>,
     /// Milliseconds a place in line lasts without a fresh `enqueue`.
     stale_after: i64,
+    /// Milliseconds a call may stay `in_call` (max_call + grace).
+    max_call: i64,
 }
 
 impl Default for MemoryStore {
@@ -30,6 +35,7 @@ impl Default for MemoryStore {
         Self {
             model: Arc::default(),
             stale_after: ms(LINE_STALE_AFTER),
+            max_call: ms(MAX_CALL.saturating_add(CALL_GRACE)),
         }
     }
 }
@@ -46,6 +52,12 @@ impl MemoryStore {
     /// See [`super::Store::with_line_stale_after`].
     pub fn with_line_stale_after(mut self, stale_after: Duration) -> Self {
         self.stale_after = ms(stale_after);
+        self
+    }
+
+    /// See [`super::Store::with_max_call`].
+    pub fn with_max_call(mut self, max_call: Duration) -> Self {
+        self.max_call = ms(max_call.saturating_add(CALL_GRACE));
         self
     }
 
@@ -71,12 +83,20 @@ impl MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<CounsellorState> {
         let (mut m, now) = self.at(now);
-        let c = m
-            .team
-            .entry(id.clone())
-            .or_insert_with(|| Counsellor::new(now, Vec::new()));
-        c.pools = pools.to_vec();
-        Ok(c.state(id, now))
+        register(&mut m, id, pools, now);
+        Ok(m.team[id].state(id, now))
+    }
+
+    pub async fn register_many(
+        &self,
+        team: &[(CounsellorId, Vec<PoolId>)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (mut m, now) = self.at(now);
+        for (id, pools) in team {
+            register(&mut m, id, pools, now);
+        }
+        Ok(())
     }
 
     pub async fn set_status(
@@ -87,23 +107,24 @@ impl MemoryStore {
         ttl: Duration,
     ) -> Result<CounsellorState> {
         let (mut m, now) = self.at(now);
-        let c = m
-            .team
-            .get_mut(id)
-            .ok_or_else(|| StoreError::UnknownCounsellor(id.to_string()))?;
         let status = Status::from(presence);
-        if presence == Presence::Available {
-            c.lease = now + ms(ttl);
-            if !c.engaged() {
-                c.idle = now;
-                c.misses = 0;
-                c.move_to(Status::Available, now);
+        let state = m.update(id, |c| {
+            if presence == Presence::Available {
+                c.lease = now + ms(ttl);
+                if !c.engaged() {
+                    c.idle = now;
+                    c.misses = 0;
+                    c.move_to(Status::Available, now);
+                }
+            } else if c.status != status {
+                c.lease = 0;
+                c.move_to(status, now);
+            } else {
+                c.fresh = false;
             }
-        } else if c.status != status {
-            c.lease = 0;
-            c.move_to(status, now);
-        }
-        Ok(c.state(id, now))
+            c.state(id, now)
+        });
+        state.ok_or_else(|| StoreError::UnknownCounsellor(id.to_string()))
     }
 
     pub async fn heartbeat(
@@ -113,14 +134,18 @@ impl MemoryStore {
         ttl: Duration,
     ) -> Result<CounsellorState> {
         let (mut m, now) = self.at(now);
-        let c = m
-            .team
-            .get_mut(id)
-            .ok_or_else(|| StoreError::UnknownCounsellor(id.to_string()))?;
-        if c.engaged() {
-            c.lease = now + ms(ttl);
-        }
-        Ok(c.state(id, now))
+        let state = m.update(id, |c| {
+            if c.engaged() {
+                c.lease = now + ms(ttl);
+            } else if c.status == Status::Offline && c.fresh {
+                c.lease = now + ms(ttl);
+                c.idle = now;
+                c.misses = 0;
+                c.move_to(Status::Available, now);
+            }
+            c.state(id, now)
+        });
+        state.ok_or_else(|| StoreError::UnknownCounsellor(id.to_string()))
     }
 
     pub async fn states(
@@ -137,17 +162,32 @@ impl MemoryStore {
 
     pub async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
         let (m, _) = self.at(now);
-        let mut by_status = [0u64; 6];
-        for c in m.team.values() {
-            let i = Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
-            by_status[i] += 1;
-        }
         Ok(Stats {
             waiting: m.line_of.len() as u64,
-            by_status,
+            by_status: m.sets.by_status,
             leases_expired: m.leases_expired,
             auto_away: m.auto_away,
             abandoned: m.abandoned,
+            calls_force_ended: m.calls_force_ended,
+            roster_repaired: 0,
         })
+    }
+
+    pub async fn take_events(&self, now: DateTime<Utc>) -> Result<Vec<StoreEvent>> {
+        let (mut m, _) = self.at(now);
+        Ok(m.events.drain(..).collect())
+    }
+}
+
+/// New: offline and `fresh`. Known: only the pools change.
+fn register(m: &mut Model, id: &CounsellorId, pools: &[PoolId], now: i64) {
+    if m.team.contains_key(id) {
+        m.update(id, |c| {
+            if c.pools != pools {
+                c.pools = pools.to_vec();
+            }
+        });
+    } else {
+        m.insert(id, Counsellor::new(now, pools.to_vec()));
     }
 }

@@ -1,15 +1,21 @@
 //! The in-memory store's data and its time-driven transitions: the Rust
-//! twin of the helpers at the top of `store.lua` (`move`, `free`, `tick`).
-//! Linear scans are fine here: this store serves one instance and one team.
+//! twin of the helpers in `store.lua` (`move`, `free`, `force_end`,
+//! `tick`). Every change to a counsellor goes through [`Model::update`],
+//! which keeps the ordered indexes in `sets` in step, so no operation
+//! scans the team.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use crate::routing::types::{CounsellorId, CounsellorState, PoolId, Status, Strategy};
+use super::ranked::Ranked;
+use super::sets::Sets;
+use crate::routing::types::{CounsellorId, CounsellorState, PoolId, Status, StoreEvent, Strategy};
 
 pub(super) const DAY_MS: i64 = 86_400_000;
 /// Call records are forgotten a day after their last change, like the
 /// `EXPIRE` on `call:` keys in Redis.
 const CALL_TTL_MS: i64 = DAY_MS;
+/// Like `EVENTS_KEPT` in `store.lua`.
+const EVENTS_KEPT: usize = 64;
 
 #[derive(Clone, Debug)]
 pub(super) struct Counsellor {
@@ -19,6 +25,8 @@ pub(super) struct Counsellor {
     pub wrap: i64,
     /// Ring deadline while ringing.
     pub ring: i64,
+    /// Deadline of the call while in call.
+    pub talk: i64,
     pub idle: i64,
     pub rr: i64,
     pub day: i64,
@@ -26,6 +34,8 @@ pub(super) struct Counsellor {
     pub misses: u32,
     pub call: Option<String>,
     pub pools: Vec<PoolId>,
+    /// Registered and nobody set a status since (see `heartbeat`).
+    pub fresh: bool,
 }
 
 impl Counsellor {
@@ -36,6 +46,7 @@ impl Counsellor {
             lease: 0,
             wrap: 0,
             ring: 0,
+            talk: 0,
             idle: 0,
             rr: 0,
             day: 0,
@@ -43,6 +54,7 @@ impl Counsellor {
             misses: 0,
             call: None,
             pools,
+            fresh: true,
         }
     }
 
@@ -66,19 +78,25 @@ impl Counsellor {
     }
 
     pub fn engaged(&self) -> bool {
-        matches!(
-            self.status,
-            Status::Available | Status::Ringing | Status::InCall | Status::WrapUp
-        )
+        engaged(self.status)
     }
 
+    /// Only inside [`Model::update`], which re-indexes afterwards.
     pub fn move_to(&mut self, status: Status, since: i64) {
         self.status = status;
         self.since = since;
+        self.fresh = false;
         if !matches!(status, Status::Ringing | Status::InCall | Status::WrapUp) {
             self.call = None;
         }
     }
+}
+
+pub(super) fn engaged(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Available | Status::Ringing | Status::InCall | Status::WrapUp
+    )
 }
 
 #[derive(Default, Debug)]
@@ -93,127 +111,144 @@ pub(super) struct CallRec {
     pub touched: i64,
 }
 
+/// A waiting call: its pool, arrival number and last `enqueue`.
+#[derive(Clone, Debug)]
+pub(super) struct Place {
+    pub pool: PoolId,
+    pub seq: u64,
+    pub seen: i64,
+}
+
 #[derive(Default, Debug)]
 pub(super) struct Model {
-    pub team: BTreeMap<CounsellorId, Counsellor>,
+    pub team: HashMap<CounsellorId, Counsellor>,
+    pub sets: Sets,
     pub calls: HashMap<String, CallRec>,
-    pub lines: HashMap<PoolId, BTreeMap<u64, String>>,
-    pub line_of: HashMap<String, PoolId>,
-    /// Waiting call → its last `enqueue` (ms).
-    pub seen: HashMap<String, i64>,
+    /// Call records by their last change, to forget them after a day.
+    pub touched: BTreeSet<(i64, String)>,
+    /// Per pool: arrival number → waiting call.
+    pub lines: HashMap<PoolId, Ranked<String>>,
+    pub line_of: HashMap<String, Place>,
+    /// Waiting calls by their last `enqueue` (ms).
+    pub seen: BTreeSet<(i64, String)>,
+    /// Per pool and counsellor: arrival numbers of waiting calls that
+    /// tried them (`tw:<pool>:<id>` in Redis).
+    pub tried_waiting: HashMap<(PoolId, CounsellorId), Ranked<()>>,
     pub rr_seq: i64,
     pub line_seq: u64,
     pub leases_expired: u64,
     pub auto_away: u64,
     pub abandoned: u64,
-    next_sweep: i64,
+    pub calls_force_ended: u64,
+    pub events: VecDeque<StoreEvent>,
 }
 
 impl Model {
+    /// Changes one counsellor and keeps every index in step: out of the
+    /// sets as they were, `f`, back in as they are now. `None` if unknown.
+    pub fn update<R>(
+        &mut self,
+        id: &CounsellorId,
+        f: impl FnOnce(&mut Counsellor) -> R,
+    ) -> Option<R> {
+        let c = self.team.get_mut(id)?;
+        self.sets.apply(id, c, false);
+        let out = f(c);
+        self.sets.apply(id, c, true);
+        Some(out)
+    }
+
+    pub fn insert(&mut self, id: &CounsellorId, c: Counsellor) {
+        self.sets.apply(id, &c, true);
+        self.team.insert(id.clone(), c);
+    }
+
     pub fn expired(&mut self, id: &CounsellorId, at: i64) {
-        if let Some(c) = self.team.get_mut(id) {
+        let moved = self.update(id, |c| {
             c.lease = 0;
             c.move_to(Status::Offline, at);
+        });
+        if moved.is_some() {
             self.leases_expired += 1;
         }
     }
 
     /// A counsellor released by a call is available again only on a live lease.
     pub fn free(&mut self, id: &CounsellorId, at: i64) {
-        let Some(c) = self.team.get_mut(id) else {
-            return;
-        };
-        if c.lease > at {
-            c.move_to(Status::Available, at);
-        } else {
+        let live = self.update(id, |c| {
+            let live = c.lease > at;
+            if live {
+                c.move_to(Status::Available, at);
+            }
+            live
+        });
+        if live == Some(false) {
             self.expired(id, at);
         }
     }
 
+    /// Ends a call `in_call` past its deadline, as `force_end` in Lua.
+    fn force_end(&mut self, id: &CounsellorId, now: i64) {
+        let Some((t, call)) = self.update(id, |c| {
+            c.idle = c.talk;
+            (c.talk, c.call.clone())
+        }) else {
+            return;
+        };
+        if let Some(call) = call {
+            let rec = self.calls.entry(call.clone()).or_default();
+            rec.ended = true;
+            self.touch(&call, now);
+        }
+        self.free(id, t);
+        self.calls_force_ended += 1;
+        self.event(StoreEvent::CallForceEnded(id.clone()));
+    }
+
+    pub fn event(&mut self, e: StoreEvent) {
+        self.events.push_back(e);
+        while self.events.len() > EVENTS_KEPT {
+            self.events.pop_front();
+        }
+    }
+
+    /// Marks a call record changed at `now` (it lives a day from here).
+    pub fn touch(&mut self, call: &str, now: i64) {
+        let Some(rec) = self.calls.get_mut(call) else {
+            return;
+        };
+        self.touched.remove(&(rec.touched, call.to_owned()));
+        rec.touched = now;
+        self.touched.insert((now, call.to_owned()));
+    }
+
     /// Wrap-ups that ended, rings past their deadline (no miss, idle time
-    /// kept), then leases that ran out, as `tick()` in Lua.
+    /// kept), calls past `max_call`, then leases that ran out, as `tick()`
+    /// in Lua; each found by its deadline, then old call records.
     pub fn tick(&mut self, now: i64) {
-        let due: Vec<_> = self
-            .team
-            .iter()
-            .filter(|(_, c)| c.status == Status::WrapUp && c.wrap <= now)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in due {
-            let c = self.team.get_mut(&id).expect("listed above");
-            c.idle = c.wrap;
-            let t = c.wrap;
+        while let Some((t, id)) = due(&self.sets.wraps, now) {
+            self.update(&id, |c| c.idle = t);
             self.free(&id, t);
         }
-        let due: Vec<_> = self
-            .team
-            .iter()
-            .filter(|(_, c)| c.status == Status::Ringing && c.ring <= now)
-            .map(|(id, c)| (id.clone(), c.ring))
-            .collect();
-        for (id, ring) in due {
-            self.free(&id, ring);
+        while let Some((t, id)) = due(&self.sets.rings, now) {
+            self.free(&id, t);
         }
-        let due: Vec<_> = self
-            .team
-            .iter()
-            .filter(|(_, c)| c.status == Status::Available && c.lease <= now)
-            .map(|(id, c)| (id.clone(), c.lease))
-            .collect();
-        for (id, lease) in due {
-            self.expired(&id, lease);
+        while let Some((_, id)) = due(&self.sets.talks, now) {
+            self.force_end(&id, now);
         }
-        // Sweeping old call records every operation would cost O(calls);
-        // once a minute (of `now`) is plenty for a one-day retention.
-        if now >= self.next_sweep {
-            self.calls.retain(|_, r| now - r.touched < CALL_TTL_MS);
-            self.next_sweep = now + 60_000;
+        while let Some((t, id)) = due(&self.sets.leases, now) {
+            self.expired(&id, t);
         }
-    }
-
-    pub fn rank(&self, call: &str) -> Option<(PoolId, u32)> {
-        let pool = self.line_of.get(call)?;
-        let line = self.lines.get(pool)?;
-        let pos = line.values().position(|c| c == call)?;
-        Some((pool.clone(), pos as u32 + 1))
-    }
-
-    /// Drops places not refreshed for more than `stale_after` ms, counted
-    /// abandoned and without their arrival number, as `prune_line()` in Lua.
-    pub fn prune_line(&mut self, now: i64, stale_after: i64) {
-        let stale: Vec<_> = self
-            .seen
-            .iter()
-            .filter(|(_, seen)| now - **seen > stale_after)
-            .map(|(call, _)| call.clone())
-            .collect();
-        for call in stale {
-            self.unline(&call);
-            if let Some(rec) = self.calls.get_mut(&call) {
-                rec.seq = None;
+        while let Some((t, call)) = self.touched.first().cloned() {
+            if now - t < CALL_TTL_MS {
+                break;
             }
-            self.abandoned += 1;
+            self.touched.pop_first();
+            self.calls.remove(&call);
         }
     }
+}
 
-    /// Puts `call` in the line of `pool` at arrival number `seq`, seen `now`.
-    pub fn join(&mut self, call: &str, seq: u64, pool: PoolId, now: i64) {
-        self.lines
-            .entry(pool.clone())
-            .or_default()
-            .insert(seq, call.to_owned());
-        self.line_of.insert(call.to_owned(), pool);
-        self.seen.insert(call.to_owned(), now);
-    }
-
-    pub fn unline(&mut self, call: &str) -> bool {
-        self.seen.remove(call);
-        let Some(pool) = self.line_of.remove(call) else {
-            return false;
-        };
-        if let Some(line) = self.lines.get_mut(&pool) {
-            line.retain(|_, c| c != call);
-        }
-        true
-    }
+fn due(set: &BTreeSet<(i64, CounsellorId)>, now: i64) -> Option<(i64, CounsellorId)> {
+    set.first().filter(|(t, _)| *t <= now).cloned()
 }
