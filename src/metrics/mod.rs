@@ -29,6 +29,7 @@ pub mod scrape;
 mod series;
 mod waits;
 
+pub use endpoint::method_label;
 pub use events::{CallOutcome, ClosedKind, NoCounsellorReason};
 pub use hooks::{EmailsSent, RingEnded};
 pub use series::{Metrics, OUTCOMES, WAIT_BUCKETS};
