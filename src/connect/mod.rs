@@ -8,6 +8,8 @@
 
 mod line;
 pub mod phone_presence;
+pub mod pin_limits;
+mod presence_turns;
 mod ring;
 
 use chrono::{DateTime, Utc};

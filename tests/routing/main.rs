@@ -12,6 +12,7 @@ mod calls;
 mod faults;
 mod line;
 mod phone_presence;
+mod pin_limits;
 
 use std::path::Path;
 
