@@ -103,7 +103,7 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(app: Arc<App>, addr: SocketAddr) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(addr).await?;
+        let listener = crate::http::serve::listen(addr)?;
         Ok(Server {
             listener,
             router: router(app),

@@ -102,7 +102,7 @@ pub async fn bind_separately(app: &Arc<App>) -> std::io::Result<Option<(TcpListe
     let Some(addr) = app.settings.metrics.listen else {
         return Ok(None);
     };
-    let listener = TcpListener::bind(addr).await?;
+    let listener = crate::http::serve::listen(addr)?;
     Ok(Some((listener, own_router(app.clone()))))
 }
 

@@ -81,6 +81,24 @@ impl Limits {
     }
 }
 
+/// Connections the kernel may hold for us before we accept them. Tokio's
+/// default (1,024) overflows when a thousand idle sockets reconnect at
+/// once, and a dropped SYN costs a genuine caller a 1 s retransmission.
+/// The kernel caps it at `net.core.somaxconn` (4,096 on current Linux).
+const BACKLOG: u32 = 4096;
+
+/// Binds `addr` with a backlog for bursts (see [`BACKLOG`]).
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // As `TcpListener::bind` does: a restart need not wait out TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Phase {
     Serving,
@@ -247,3 +265,6 @@ impl Throttled {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
