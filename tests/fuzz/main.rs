@@ -1,0 +1,35 @@
+//! Fuzz targets for every parser that takes outside input, as property
+//! tests over arbitrary (and arbitrarily mutated) input, each run for a
+//! bounded number of cases in `cargo test`. `cargo fuzz` would need a
+//! nightly toolchain in CI; these run on stable with the rest of the suite
+//! (`PROPTEST_CASES` raises the count for a longer local run).
+//!
+//! - `parsers`: webhook form bodies, callback query strings, the signature check.
+//! - `http`: signed webhooks with random forms and callback URLs, API JSON and
+//!   session cookies, through the real router on an in-memory store.
+//! - `loaders`: the config and call-flow loaders on arbitrary and mutated files.
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod http;
+mod loaders;
+mod parsers;
+
+use proptest::prelude::ProptestConfig;
+
+/// `cases` per target, unless `PROPTEST_CASES` asks for more; never a
+/// failure-persistence file in the source tree.
+pub fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 512,
+        ..ProptestConfig::default()
+    }
+}
