@@ -8,14 +8,24 @@
 //! - `http`: signed webhooks with random forms and callback URLs, API JSON and
 //!   session cookies, through the real router on an in-memory store.
 //! - `loaders`: the config and call-flow loaders on arbitrary and mutated files.
+//! - `storm`: 60 s of random requests at the running binary (with a store
+//!   outage). It lives in this binary so that it runs alongside the other
+//!   targets instead of adding a minute to the suite on its own.
 
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[allow(dead_code)]
+#[path = "../support/lotse_binary.rs"]
+mod lotse_binary;
+#[allow(dead_code)]
+#[path = "../support/redis_server.rs"]
+mod redis_server;
 
 mod http;
 mod loaders;
 mod parsers;
+mod storm;
 
 use proptest::prelude::ProptestConfig;
 
