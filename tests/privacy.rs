@@ -51,6 +51,7 @@ async fn a_full_call_never_logs_the_callers_number() {
     app.voice("/twilio/voice", &incoming("CA4")).await;
 
     routed_call_and_phone_presence().await;
+    wrong_pins_and_a_lockout().await;
 
     let text = captured_logs::captured_logs();
     assert!(
@@ -65,6 +66,11 @@ async fn a_full_call_never_logs_the_callers_number() {
         text.contains("ringing a counsellor") && text.contains("presence set by phone"),
         "{text}"
     );
+    assert!(
+        text.contains("presence PIN refused") && text.contains("presence by phone locked"),
+        "{text}"
+    );
+    assert!(!text.contains(WRONG_PIN), "a PIN is never logged:\n{text}");
     let digits = CALLER.trim_start_matches('+');
     // The caller's number, the call id, and the counsellors' own numbers.
     for leak in [
@@ -153,4 +159,41 @@ async fn routed_call_and_phone_presence() {
         .voice(&gather_action(&menu.body), &from_c5(Some("1")))
         .await;
     assert!(done.body.contains("verfügbar"), "{}", done.body);
+}
+
+const WRONG_PIN: &str = "86420975";
+
+/// Wrong PINs from a counsellor's number until presence by phone locks, and
+/// one from a number that is no counsellor's: logged with an id at most.
+async fn wrong_pins_and_a_lockout() {
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
+    let app = spawn_with(
+        settings_from(Some(&config), TOKEN),
+        "2026-03-30T10:00:00+02:00",
+    )
+    .await;
+    for (n, from) in ["+493023125105", "+493023125105", CALLER]
+        .iter()
+        .enumerate()
+    {
+        let call = format!("CA000000000000000000000000privacypin{n}");
+        let p = |digits: Option<&str>| {
+            let mut p = pairs(&[("CallSid", &call), ("From", from), ("To", "+498003009944")]);
+            p.extend(digits.map(|d| ("Digits".to_owned(), d.to_owned())));
+            p
+        };
+        let greeting = app.voice("/twilio/voice", &p(None)).await;
+        let mut reply = app
+            .voice(&gather_action(&greeting.body), &p(Some("*")))
+            .await;
+        for _ in 0..3 {
+            if !reply.body.contains("/twilio/presence") {
+                break;
+            }
+            reply = app
+                .voice(&gather_action(&reply.body), &p(Some(WRONG_PIN)))
+                .await;
+        }
+    }
 }

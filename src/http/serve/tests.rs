@@ -115,6 +115,17 @@ async fn a_body_over_the_limit_is_refused() {
 }
 
 #[tokio::test]
+async fn a_head_over_16_kib_is_refused() {
+    let server = start(small());
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "x".repeat(20_000)
+    );
+    let answer = exchange(server.addr, request.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+}
+
+#[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish_and_is_bounded() {
     let mut server = start(small());
     let slow = tokio::spawn(exchange(
