@@ -90,13 +90,7 @@ async fn a_full_call_never_logs_the_callers_number() {
 /// the five-person test team (in memory).
 async fn routed_call_and_phone_presence() {
     use lotse::routing::Presence;
-    let config =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
-    let app = spawn_with(
-        settings_from(Some(&config), TOKEN),
-        "2026-03-30T10:00:00+02:00",
-    )
-    .await;
+    let app = test_team().await;
     let c1 = lotse::routing::CounsellorId::parse("c1").unwrap();
     let ttl = app.app.settings.routing.presence_ttl;
     use lotse::clock::Clock;
@@ -166,13 +160,7 @@ const WRONG_PIN: &str = "86420975";
 /// Wrong PINs from a counsellor's number until presence by phone locks, and
 /// one from a number that is no counsellor's: logged with an id at most.
 async fn wrong_pins_and_a_lockout() {
-    let config =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
-    let app = spawn_with(
-        settings_from(Some(&config), TOKEN),
-        "2026-03-30T10:00:00+02:00",
-    )
-    .await;
+    let app = test_team().await;
     for (n, from) in ["+493023125105", "+493023125105", CALLER]
         .iter()
         .enumerate()
@@ -196,4 +184,15 @@ async fn wrong_pins_and_a_lockout() {
                 .await;
         }
     }
+}
+
+/// `lotse` with the five-person test team (c5 has a PIN), in memory.
+async fn test_team() -> TestApp {
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
+    spawn_with(
+        settings_from(Some(&config), TOKEN),
+        "2026-03-30T10:00:00+02:00",
+    )
+    .await
 }

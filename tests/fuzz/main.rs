@@ -21,6 +21,8 @@ mod lotse_binary;
 #[allow(dead_code)]
 #[path = "../support/redis_server.rs"]
 mod redis_server;
+#[path = "../support/rng.rs"]
+mod rng;
 
 mod http;
 mod loaders;

@@ -13,42 +13,12 @@ use std::time::{Duration, Instant};
 
 use crate::lotse_binary::*;
 use crate::redis_server::RedisServer;
+use crate::rng::Rng;
 
 const STORM: Duration = Duration::from_secs(60);
 const OUTAGE: (Duration, Duration) = (Duration::from_secs(20), Duration::from_secs(35));
 /// After Redis is back, connections heal within a few seconds.
 const HEAL: Duration = Duration::from_secs(10);
-
-/// xorshift64*: reproducible from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn text(&mut self, alphabet: &[u8], max: usize) -> String {
-        let n = self.below(max + 1);
-        (0..n)
-            .map(|_| alphabet[self.below(alphabet.len())] as char)
-            .collect()
-    }
-    fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let n = self.below(max + 1);
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
 
 const VISIBLE: &[u8] =
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?%";
@@ -104,7 +74,7 @@ fn signed_webhook(rng: &mut Rng) -> Vec<u8> {
                 ])
                 .to_owned(),
             1 => (rng.next() % 2_000_000_000).to_string(),
-            _ => rng.text(VISIBLE, 12),
+            _ => rng.chars(VISIBLE, 12),
         };
         query.append_pair(k, &v);
     }
@@ -133,7 +103,7 @@ fn signed_webhook(rng: &mut Rng) -> Vec<u8> {
             "From" => rng
                 .pick(&["+493023125105", "+493023125777", "anonymous", "+1"])
                 .to_owned(),
-            "Digits" => rng.text(DIGITS, 5),
+            "Digits" => rng.chars(DIGITS, 5),
             "CallStatus" | "DialCallStatus" => rng
                 .pick(&[
                     "completed",
@@ -144,7 +114,7 @@ fn signed_webhook(rng: &mut Rng) -> Vec<u8> {
                     "x",
                 ])
                 .to_owned(),
-            _ => rng.text(VISIBLE, 20),
+            _ => rng.chars(VISIBLE, 20),
         };
         form.push((k.into(), v));
     }
@@ -156,7 +126,7 @@ fn signed_webhook(rng: &mut Rng) -> Vec<u8> {
 
 fn random_request(rng: &mut Rng) -> Vec<u8> {
     let method = match rng.below(4) {
-        0 => rng.text(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12) + "X",
+        0 => rng.chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12) + "X",
         _ => rng
             .pick(&[
                 "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
@@ -165,11 +135,11 @@ fn random_request(rng: &mut Rng) -> Vec<u8> {
     };
     let mut path = rng.pick(PATHS).to_owned();
     if rng.chance(30) {
-        path.push_str(&rng.text(VISIBLE, 60).replace(['?', '%'], ""));
+        path.push_str(&rng.chars(VISIBLE, 60).replace(['?', '%'], ""));
     }
     if rng.chance(30) {
         path.push('?');
-        path.push_str(&rng.text(b"abc=&123%20", 40).replace('%', "%25"));
+        path.push_str(&rng.chars(b"abc=&123%20", 40).replace('%', "%25"));
     }
     let body = match rng.below(3) {
         0 => Vec::new(),
@@ -177,7 +147,7 @@ fn random_request(rng: &mut Rng) -> Vec<u8> {
         _ => format!(
             "{{\"status\":\"{}\",\"token\":\"{}\"}}",
             rng.pick(&["available", "away", "offline", "x"]),
-            rng.text(VISIBLE, 20).replace('"', "")
+            rng.chars(VISIBLE, 20).replace('"', "")
         )
         .into_bytes(),
     };
@@ -206,18 +176,18 @@ fn random_request(rng: &mut Rng) -> Vec<u8> {
                 "Cookie",
                 format!(
                     "__Host-lotse_session={}; lotse_session={}",
-                    rng.text(VISIBLE, 40),
-                    rng.text(VISIBLE, 8)
+                    rng.chars(VISIBLE, 40),
+                    rng.chars(VISIBLE, 8)
                 ),
             ),
             3 => (
                 "X-Twilio-Signature",
-                rng.text(b"ABCDEFabcdef0123456789+/=", 28),
+                rng.chars(b"ABCDEFabcdef0123456789+/=", 28),
             ),
-            4 => ("X-CSRF-Token", rng.text(VISIBLE, 30)),
-            5 => ("X-Request-Id", rng.text(VISIBLE, 50)),
+            4 => ("X-CSRF-Token", rng.chars(VISIBLE, 30)),
+            5 => ("X-Request-Id", rng.chars(VISIBLE, 50)),
             6 => ("Accept-Encoding", rng.pick(&["gzip", "br", "*"]).to_owned()),
-            _ => ("X-Junk", rng.text(VISIBLE, 100)),
+            _ => ("X-Junk", rng.chars(VISIBLE, 100)),
         };
         head.push_str(&format!("{name}: {value}\r\n"));
     }

@@ -129,7 +129,7 @@ pub async fn presence(State(app): State<Arc<App>>, Signed { form, cb, .. }: Sign
         let answer = phone_presence::Answer {
             stage: &stage,
             digits: event.digits.as_deref().unwrap_or(""),
-            progress: cb.progress.clone(),
+            progress: cb.progress,
         };
         match phone_presence::answer(&ctx, &app.kv, &event.call_id, &event.caller, answer).await? {
             phone_presence::Next::Actions(actions) => Ok::<_, ConnectError>(actions),
