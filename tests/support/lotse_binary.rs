@@ -107,8 +107,9 @@ impl Lotse {
     /// Sends SIGTERM and waits for the exit; how long it took.
     pub fn terminate(&mut self) -> (Duration, std::process::ExitStatus) {
         let started = Instant::now();
-        let sent = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+        // bash's own `kill`: no procps needed on a slim machine.
+        let sent = Command::new("bash")
+            .args(["-c", "kill -TERM \"$0\"", &self.pid().to_string()])
             .status()
             .expect("kill");
         assert!(sent.success());

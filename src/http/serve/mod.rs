@@ -118,7 +118,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let conns = Conns::new(limits.max_connections);
     let (phase, _) = watch::channel(Phase::Serving);
-    let mut refused = Throttled::default();
+    let (mut refused, mut failed) = (Throttled::default(), Throttled::default());
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -128,7 +128,7 @@ pub async fn serve(
         let stream = match accepted {
             Ok((stream, _)) => stream,
             Err(e) => {
-                accept_failed(&e, &conns, &mut refused).await;
+                accept_failed(&e, &conns, &mut failed).await;
                 continue;
             }
         };
