@@ -117,13 +117,23 @@ pub async fn refused(
     let failures = kv.table_list(&table, now).await?.len();
     info!(counsellor = %c.id, reason = reason.as_str(), failures, "presence PIN refused");
     if failures >= LOCK_AFTER {
-        let until = now + chrono::Duration::from_std(LOCK_FOR).unwrap_or_default();
-        kv.put(&lock_name(c), &until.to_rfc3339(), LOCK_FOR, now)
-            .await?;
+        let until = lock(kv, c, now).await?;
         metrics.pin_lockouts.inc();
         warn!(counsellor = %c.id, failures, until = %until.to_rfc3339(), "presence by phone locked after wrong PINs");
     }
     Ok(())
+}
+
+/// Locks `c`'s presence by phone for [`LOCK_FOR`] from `now`; until when.
+pub async fn lock(
+    kv: &Kv,
+    c: &Counsellor,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, StoreError> {
+    let until = now + chrono::Duration::from_std(LOCK_FOR).unwrap_or_default();
+    kv.put(&lock_name(c), &until.to_rfc3339(), LOCK_FOR, now)
+        .await?;
+    Ok(until)
 }
 
 fn lock_name(c: &Counsellor) -> String {

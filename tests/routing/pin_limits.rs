@@ -130,14 +130,14 @@ async fn five_wrong_pins_within_an_hour_lock_presence_by_phone() {
         .iter()
         .find(|c| c["id"] == "c5")
         .unwrap();
-    assert_eq!(c5["phone_locked_until"], "2026-03-30T09:00:00Z", "{c5}");
+    assert_eq!(c5["pin_locked_until"], "2026-03-30T09:00:00Z", "{c5}");
     let c1 = team
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["id"] == "c1")
         .unwrap();
-    assert_eq!(c1["phone_locked_until"], serde_json::Value::Null);
+    assert_eq!(c1["pin_locked_until"], serde_json::Value::Null);
 
     // An hour later the right PIN works again.
     app.clock.set(instant("2026-03-30T11:00:01+02:00"));

@@ -1,4 +1,5 @@
-//! The release (or debug) `lotse` binary as the checker runs it: `lotse
+//! The `lotse` binary as the checker runs it (`LOTSE_BIN=target/release/lotse`
+//! to test a release build): `lotse
 //! serve` in a directory of its own, configured by `LOTSE_…` variables,
 //! optionally with a lower soft file limit, killed on drop. With the
 //! helpers the binary tests share: signed webhooks, a raw HTTP/1.1
@@ -36,7 +37,7 @@ impl Lotse {
             None => "exec \"$0\" serve".to_owned(),
         };
         let child = Command::new("bash")
-            .args(["-c", &script, env!("CARGO_BIN_EXE_lotse")])
+            .args(["-c", &script, &binary()])
             .current_dir(dir.path())
             .env_remove("LOTSE_CONFIG")
             .env("LOTSE_SERVER__LISTEN", addr.to_string())
@@ -138,6 +139,12 @@ impl Drop for Lotse {
             let _ = child.wait();
         }
     }
+}
+
+/// The binary under test: `LOTSE_BIN` (e.g. `target/release/lotse`), else
+/// the one cargo built for this test run.
+fn binary() -> String {
+    std::env::var("LOTSE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lotse").to_owned())
 }
 
 /// `X-Twilio-Signature` for `params` posted to `path_and_query`.

@@ -62,7 +62,7 @@ pub async fn current(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiEr
 pub struct TeamMember {
     #[serde(flatten)]
     pub view: CounsellorView,
-    pub phone_locked_until: Option<DateTime<Utc>>,
+    pub pin_locked_until: Option<DateTime<Utc>>,
 }
 
 /// Everyone configured, in config order.
@@ -71,10 +71,10 @@ pub async fn team(app: &App) -> Result<Vec<TeamMember>, ApiError> {
     let now = app.clock.now();
     for c in &app.settings.counsellors {
         let view = view(app, c, &current(app, c).await?);
-        let phone_locked_until = crate::connect::pin_limits::locked_until(&app.kv, c, now).await?;
+        let pin_locked_until = crate::connect::pin_limits::locked_until(&app.kv, c, now).await?;
         out.push(TeamMember {
             view,
-            phone_locked_until,
+            pin_locked_until,
         });
     }
     Ok(out)

@@ -38,12 +38,12 @@ export function renderOperator(next, hotline) {
     off.setAttribute("aria-label", t("operator.offline_label", { name: c.name }));
     off.disabled = c.status === "offline";
     li.append(name, status, since, off);
-    if (c.phone_locked_until) {
+    if (c.pin_locked_until) {
       // Wrong PINs by phone: presence by phone is locked for a while.
       const lock = document.createElement("span");
-      lock.className = "phone-lock";
-      lock.dataset.phoneLocked = c.id;
-      lock.textContent = t("operator.phone_locked", { time: time(c.phone_locked_until, tz) });
+      lock.className = "pin-lock";
+      lock.dataset.pinLocked = c.id;
+      lock.textContent = t("operator.pin_locked", { time: time(c.pin_locked_until, tz) });
       li.append(lock);
     }
     return li;
