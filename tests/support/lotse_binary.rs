@@ -1,4 +1,4 @@
-//! The `lotse` binary as the checker runs it (`LOTSE_BIN=target/release/lotse`
+//! The `lotse` binary as the checker runs it (`TEST_LOTSE_BIN=target/release/lotse`
 //! to test a release build): `lotse
 //! serve` in a directory of its own, configured by `LOTSE_…` variables,
 //! optionally with a lower soft file limit, killed on drop. With the
@@ -141,10 +141,10 @@ impl Drop for Lotse {
     }
 }
 
-/// The binary under test: `LOTSE_BIN` (e.g. `target/release/lotse`), else
+/// The binary under test: `TEST_LOTSE_BIN` (e.g. `target/release/lotse`), else
 /// the one cargo built for this test run.
 fn binary() -> String {
-    std::env::var("LOTSE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lotse").to_owned())
+    std::env::var("TEST_LOTSE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lotse").to_owned())
 }
 
 /// `X-Twilio-Signature` for `params` posted to `path_and_query`.
