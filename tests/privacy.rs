@@ -52,6 +52,7 @@ async fn a_full_call_never_logs_the_callers_number() {
 
     routed_call_and_phone_presence().await;
     waiting_caller_leaves_a_message_instead().await;
+    wrong_pins_and_a_lockout().await;
 
     let text = captured_logs::captured_logs();
     assert!(
@@ -68,6 +69,11 @@ async fn a_full_call_never_logs_the_callers_number() {
             && text.contains("left the line to leave a message"),
         "{text}"
     );
+    assert!(
+        text.contains("presence PIN refused") && text.contains("presence by phone locked"),
+        "{text}"
+    );
+    assert!(!text.contains(WRONG_PIN), "a PIN is never logged:\n{text}");
     let digits = CALLER.trim_start_matches('+');
     // The caller's number, the call id, and the counsellors' own numbers.
     for leak in [
@@ -87,13 +93,7 @@ async fn a_full_call_never_logs_the_callers_number() {
 /// the five-person test team (in memory).
 async fn routed_call_and_phone_presence() {
     use lotse::routing::Presence;
-    let config =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
-    let app = spawn_with(
-        settings_from(Some(&config), TOKEN),
-        "2026-03-30T10:00:00+02:00",
-    )
-    .await;
+    let app = test_team().await;
     let c1 = lotse::routing::CounsellorId::parse("c1").unwrap();
     let ttl = app.app.settings.routing.presence_ttl;
     use lotse::clock::Clock;
@@ -208,4 +208,46 @@ async fn waiting_caller_leaves_a_message_instead() {
         .voice(&gather_action(&offered.body), &call(waiting, "2"))
         .await;
     assert!(out.body.contains("step=voicemail"), "{}", out.body);
+}
+
+const WRONG_PIN: &str = "86420975";
+
+/// Wrong PINs from a counsellor's number until presence by phone locks, and
+/// one from a number that is no counsellor's: logged with an id at most.
+async fn wrong_pins_and_a_lockout() {
+    let app = test_team().await;
+    for (n, from) in ["+493023125105", "+493023125105", CALLER]
+        .iter()
+        .enumerate()
+    {
+        let call = format!("CA000000000000000000000000privacypin{n}");
+        let p = |digits: Option<&str>| {
+            let mut p = pairs(&[("CallSid", &call), ("From", from), ("To", "+498003009944")]);
+            p.extend(digits.map(|d| ("Digits".to_owned(), d.to_owned())));
+            p
+        };
+        let greeting = app.voice("/twilio/voice", &p(None)).await;
+        let mut reply = app
+            .voice(&gather_action(&greeting.body), &p(Some("*")))
+            .await;
+        for _ in 0..3 {
+            if !reply.body.contains("/twilio/presence") {
+                break;
+            }
+            reply = app
+                .voice(&gather_action(&reply.body), &p(Some(WRONG_PIN)))
+                .await;
+        }
+    }
+}
+
+/// `lotse` with the five-person test team (c5 has a PIN), in memory.
+async fn test_team() -> TestApp {
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/routing/lotse-test.toml");
+    spawn_with(
+        settings_from(Some(&config), TOKEN),
+        "2026-03-30T10:00:00+02:00",
+    )
+    .await
 }

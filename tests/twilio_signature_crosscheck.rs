@@ -19,22 +19,16 @@ use serde_json::json;
 
 const CASES: usize = 400;
 
-/// xorshift64*: reproducible cases without another dependency.
-struct Rng(u64);
+#[allow(dead_code)]
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
+trait Pieces {
+    fn text(&mut self, max: usize) -> String;
+}
+
+impl Pieces for Rng {
     /// A string of 0..max pieces; pieces include multi-byte and astral
     /// characters, where UTF-16 and UTF-8 order would differ.
     fn text(&mut self, max: usize) -> String {

@@ -22,6 +22,11 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         Err(code) => return code,
     };
     crate::telemetry::init(settings.log_format);
+    // Before any socket: connections need more than systemd's soft 1,024.
+    match crate::http::serve::fd_limit::raise() {
+        Ok(files) => info!(open_files_max = files, "file limit"),
+        Err(e) => warn!(error = %e, "cannot raise the file limit; fewer connections are allowed"),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -29,7 +34,7 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let twilio = &settings.twilio;
         if !twilio.verify_signatures {
             warn!("twilio.verify_signatures = false: anyone can drive calls; only for local demos");
@@ -59,8 +64,9 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         let replayer = crate::connect::journal::spawn(app.journal.clone());
         let journal = app.journal.clone();
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
+        let stop = stop_on_signal();
         let metrics = match crate::metrics::endpoint::bind_separately(&app).await {
-            Ok(bound) => bound.map(crate::metrics::endpoint::spawn_separately),
+            Ok(bound) => bound.map(|b| crate::metrics::endpoint::spawn_separately(b, stopped(stop.clone()))),
             Err(e) => {
                 error!(error = %e, "cannot listen for /metrics ([metrics] listen)");
                 return ExitCode::FAILURE;
@@ -78,7 +84,7 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         };
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
         info!(listen = %addr, config = %source, "lotse is answering");
-        let served = server.run(shutdown_signal()).await;
+        let served = server.run(stopped(stop)).await;
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
         replayer.abort();
@@ -86,7 +92,8 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         // whatever is still lost after it.
         journal.drain(SHUTDOWN_DRAIN).await;
         if let Some((_, task)) = metrics {
-            task.abort();
+            // It drains alongside the main listener, with the same deadline.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), task).await;
         }
         match served {
             Ok(()) => ExitCode::SUCCESS,
@@ -95,5 +102,25 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-    })
+    });
+    // Whatever still runs (a store call, a blocking file write) may not
+    // hold the exit: SIGTERM ends the process within 10 s.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    code
+}
+
+/// `true` once SIGTERM or Ctrl-C arrived; every listener watches it.
+fn stop_on_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tx.send_replace(true);
+        // Keep the sender: a dropped one would look like a signal too.
+        std::future::pending::<()>().await;
+    });
+    rx
+}
+
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }

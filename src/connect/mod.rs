@@ -13,6 +13,8 @@ mod ended;
 pub mod journal;
 mod line;
 pub mod phone_presence;
+pub mod pin_limits;
+mod presence_turns;
 mod ring;
 
 use chrono::{DateTime, Utc};

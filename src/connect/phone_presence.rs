@@ -15,15 +15,14 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tracing::info;
 
-use super::{ConnectError, Ctx};
-use crate::call::Caller;
+use super::pin_limits::{self, Refused};
+use super::{presence_turns, ConnectError, Ctx};
+use crate::call::{CallId, Caller};
 use crate::config::{Counsellor, Phone};
 use crate::flow::{Action, Hook, Progress, Resume, Speech};
+use crate::kv::Kv;
 use crate::routing::{Presence, Status};
 use crate::schedule::Decision;
-
-/// PIN attempts per call before the call goes on as an ordinary one.
-const MAX_TRIES: u32 = 3;
 
 /// The key that opens the PIN question in any menu without a `*` option.
 pub const KEY: &str = "*";
@@ -47,40 +46,65 @@ pub enum Next {
     CallerFlow,
 }
 
-pub fn ask_pin(ctx: &Ctx<'_>, tries: u32) -> Vec<Action> {
-    let text = if tries == 0 {
-        t(ctx, PIN)
-    } else {
+/// The PIN question; `tried` PINs this call entered before (its turn).
+pub fn ask_pin(ctx: &Ctx<'_>, tried: u32, after_wrong: bool) -> Vec<Action> {
+    let text = if after_wrong {
         t(ctx, PIN_WRONG)
+    } else {
+        t(ctx, PIN)
     };
-    vec![gather(ctx, "pin", tries, 8, text)]
+    vec![gather(ctx, "pin", tried, 8, text)]
 }
 
-/// `stage` is `pin` or `menu`; `digits` what was pressed (empty: nothing).
+/// The unannounced `*`: the PIN question, the same for every caller, while
+/// the call has PINs left ([`pin_limits::PER_CALL`]); `None` after that,
+/// and the `*` is just a key without a function.
+pub async fn on_star(
+    ctx: &Ctx<'_>,
+    kv: &Kv,
+    call: &CallId,
+) -> Result<Option<Vec<Action>>, ConnectError> {
+    let tried = pin_limits::tried(kv, call, ctx.now).await?;
+    Ok((tried < pin_limits::PER_CALL).then(|| ask_pin(ctx, tried as u32, false)))
+}
+
+/// One answer to a presence question: its stage (`pin` or `menu`), what
+/// was pressed (empty: nothing), and the progress its callback URL carries.
+pub struct Answer<'a> {
+    pub stage: &'a str,
+    pub digits: &'a str,
+    pub progress: Progress,
+}
+
 /// The counsellor is found from the caller's number on every step, so the
-/// callback URL names nobody.
+/// callback URL names nobody. An answer that was used before, or comes long
+/// after its question (a replay), hangs up and changes nothing.
 pub async fn answer(
     ctx: &Ctx<'_>,
+    kv: &Kv,
+    call: &CallId,
     caller: &Caller,
-    stage: &str,
-    digits: &str,
-    tries: u32,
+    a: Answer<'_>,
 ) -> Result<Next, ConnectError> {
+    let stage = match a.stage {
+        "pin" => "pin",
+        "menu" => "menu",
+        _ => return Ok(Next::CallerFlow),
+    };
+    if !presence_turns::first_use(kv, call, stage, &a.progress, ctx.now).await? {
+        info!(stage, "presence answer replayed or stale; ignored");
+        return Ok(Next::Actions(vec![Action::Hangup]));
+    }
     let counsellor = counsellor_calling(ctx, caller);
     match (stage, counsellor) {
-        ("pin", _) if digits.is_empty() => Ok(Next::CallerFlow),
-        ("pin", Some(c)) if pin_matches(c, digits) => menu(ctx, c).await,
-        ("pin", _) if tries + 1 < MAX_TRIES => Ok(Next::Actions(ask_pin(ctx, tries + 1))),
-        ("pin", _) => {
-            info!("presence PIN wrong too often; ordinary call");
-            Ok(Next::CallerFlow)
-        }
+        ("pin", _) if a.digits.is_empty() => Ok(Next::CallerFlow),
+        ("pin", c) => pin(ctx, kv, call, c, a.digits).await,
         ("menu", Some(c)) => {
-            let presence = match digits {
+            let presence = match a.digits {
                 "1" => Presence::Available,
                 "2" => Presence::Away,
                 "3" => Presence::Offline,
-                _ => return menu(ctx, c).await,
+                _ => return menu(ctx, c, a.progress.rung.saturating_add(1)).await,
             };
             let state = ctx
                 .store
@@ -98,7 +122,45 @@ pub async fn answer(
     }
 }
 
-async fn menu(ctx: &Ctx<'_>, c: &Counsellor) -> Result<Next, ConnectError> {
+/// One PIN: counted for the call, checked unless the counsellor is locked,
+/// and a refusal counted (against the counsellor whose number calls, if
+/// any). Every refusal sounds the same.
+async fn pin(
+    ctx: &Ctx<'_>,
+    kv: &Kv,
+    call: &CallId,
+    c: Option<&Counsellor>,
+    digits: &str,
+) -> Result<Next, ConnectError> {
+    let tried = pin_limits::try_one(kv, call, ctx.now).await?;
+    if tried > pin_limits::PER_CALL {
+        return Ok(Next::CallerFlow);
+    }
+    let refused = match c {
+        None => Some(Refused::Unregistered),
+        Some(c) if pin_limits::locked_until(kv, c, ctx.now).await?.is_some() => {
+            Some(Refused::Locked)
+        }
+        Some(c) if pin_matches(c, digits) => None,
+        Some(_) => Some(Refused::Wrong),
+    };
+    match (refused, c) {
+        (None, Some(c)) => menu(ctx, c, 0).await,
+        (reason, c) => {
+            let reason = reason.unwrap_or(Refused::Unregistered);
+            pin_limits::refused(kv, ctx.metrics, reason, c, ctx.now).await?;
+            if tried < pin_limits::PER_CALL {
+                Ok(Next::Actions(ask_pin(ctx, tried as u32, true)))
+            } else {
+                info!("presence PIN wrong too often; ordinary call");
+                Ok(Next::CallerFlow)
+            }
+        }
+    }
+}
+
+/// The presence menu; `turn` counts how often this call heard it.
+async fn menu(ctx: &Ctx<'_>, c: &Counsellor, turn: u32) -> Result<Next, ConnectError> {
     let state = ctx.store.state(&c.id, ctx.now).await?;
     let status = state.map_or(Status::Offline, |s| s.status);
     let text = format!(
@@ -106,7 +168,7 @@ async fn menu(ctx: &Ctx<'_>, c: &Counsellor) -> Result<Next, ConnectError> {
         t(ctx, STATUS).replace("{status}", t(ctx, status_word(status))),
         t(ctx, MENU)
     );
-    Ok(Next::Actions(vec![gather(ctx, "menu", 0, 1, &text)]))
+    Ok(Next::Actions(vec![gather(ctx, "menu", turn, 1, &text)]))
 }
 
 /// "Available" set by phone has no page to renew it, so the lease lasts
@@ -134,12 +196,15 @@ fn pin_matches(c: &Counsellor, pin: &str) -> bool {
     bool::from(digest.as_slice().ct_eq(expected))
 }
 
-fn gather(ctx: &Ctx<'_>, stage: &str, tries: u32, max_digits: u8, text: &str) -> Action {
+/// A presence question. Its callback URL carries the turn (`rung`) and
+/// when it was asked (`since`): see `presence_turns`.
+fn gather(ctx: &Ctx<'_>, stage: &str, turn: u32, max_digits: u8, text: &str) -> Action {
     let then = Resume {
         step: stage.to_owned(),
         lang: ctx.settings.flow.default_language.clone(),
         progress: Progress {
-            rung: tries,
+            rung: turn,
+            since: Some(ctx.now.timestamp()),
             ..Progress::default()
         },
         hook: Hook::Presence,

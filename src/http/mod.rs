@@ -7,6 +7,7 @@ mod fallback;
 mod health;
 pub mod page;
 mod recording;
+pub mod serve;
 mod sipgate;
 mod state;
 mod twilio;
@@ -57,13 +58,29 @@ pub fn router(app: Arc<App>) -> Router {
     router.layer(track).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |m| m.as_str());
-                let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-                tracing::info_span!("http", http.route = route, http.method = %req.method(), request.id = id)
-            }).on_response(DefaultOnResponse::new().level(Level::INFO))
-            // A 503 from /readyz while Redis is down is a state, not an error per probe.
-            .on_failure(DefaultOnFailure::new().level(Level::WARN)))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|req: &Request<_>| {
+                        let route = req
+                            .extensions()
+                            .get::<MatchedPath>()
+                            .map_or("unmatched", |m| m.as_str());
+                        let id = req
+                            .headers()
+                            .get(&REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("");
+                        tracing::info_span!(
+                            "http",
+                            http.route = route,
+                            http.method = crate::metrics::method_label(req.method()),
+                            request.id = id
+                        )
+                    })
+                    .on_response(DefaultOnResponse::new().level(Level::INFO))
+                    // A 503 from /readyz while Redis is down is a state, not an error per probe.
+                    .on_failure(DefaultOnFailure::new().level(Level::WARN)),
+            )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }
@@ -84,15 +101,23 @@ async fn built_in_audio(
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    limits: serve::Limits,
 }
 
 impl Server {
     pub async fn bind(app: Arc<App>, addr: SocketAddr) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(addr).await?;
+        let listener = crate::http::serve::listen(addr)?;
         Ok(Server {
             listener,
             router: router(app),
+            limits: serve::Limits::main(),
         })
+    }
+
+    /// Other bounds than [`serve::Limits::main`] (tests use small ones).
+    pub fn with_limits(mut self, limits: serve::Limits) -> Server {
+        self.limits = limits;
+        self
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -100,14 +125,13 @@ impl Server {
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish
-    /// (a caller mid-webhook still gets an answer).
+    /// (a caller mid-webhook still gets an answer) for a bounded time; see
+    /// [`serve`] for every bound on a connection.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        serve::serve(self.listener, self.router, self.limits, shutdown).await
     }
 }
 

@@ -61,17 +61,39 @@ pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method());
     let started = Instant::now();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     m.http_requests
-        .with_label_values(&[&route, &method, &status])
+        .with_label_values(&[&route, method, &status])
         .inc();
     m.http_duration
         .with_label_values(&[&route])
         .observe(started.elapsed().as_secs_f64());
     response
+}
+
+/// The `method` label: one of the standard methods, else `other`. A method
+/// is free text a client chooses (`X0000001 /healthz` is a valid request),
+/// so it never becomes a label value of its own.
+pub fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    STANDARD
+        .iter()
+        .find(|m| *m == method)
+        .map_or("other", Method::as_str)
 }
 
 /// The separate metrics listener, bound now so a wrong address fails at
@@ -80,18 +102,23 @@ pub async fn bind_separately(app: &Arc<App>) -> std::io::Result<Option<(TcpListe
     let Some(addr) = app.settings.metrics.listen else {
         return Ok(None);
     };
-    let listener = TcpListener::bind(addr).await?;
+    let listener = crate::http::serve::listen(addr)?;
     Ok(Some((listener, own_router(app.clone()))))
 }
 
-/// Serves a listener from [`bind_separately`] until the task is aborted.
-pub fn spawn_separately(bound: (TcpListener, Router)) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+/// Serves a listener from [`bind_separately`] until `shutdown`, with the
+/// same connection bounds as the main listener (fewer connections).
+pub fn spawn_separately(
+    bound: (TcpListener, Router),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     let (listener, router) = bound;
     let addr = listener
         .local_addr()
         .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+    let limits = crate::http::serve::Limits::metrics();
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        if let Err(e) = crate::http::serve::serve(listener, router, limits, shutdown).await {
             tracing::error!(error = %e, "metrics listener failed");
         }
     });

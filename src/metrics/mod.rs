@@ -31,6 +31,7 @@ pub mod scrape;
 mod series;
 mod waits;
 
+pub use endpoint::method_label;
 pub use events::{CallOutcome, ClosedKind, NoCounsellorReason};
 pub use hooks::{EmailsSent, RingEnded};
 pub use series::{Metrics, OUTCOMES, WAIT_BUCKETS};

@@ -50,6 +50,9 @@ pub struct Metrics {
     pub calls_started: IntCounterVec,
     /// sipgate call-control hang-ups (`DELETE /calls/{id}`) by result.
     pub sipgate_hangups: IntCounterVec,
+    /// Presence-by-phone PINs refused, by `crate::connect::pin_limits::Refused`.
+    pub pin_failures: IntCounterVec,
+    pub pin_lockouts: IntCounter,
     // Read at scrape time (see `scrape`).
     pub waiting: IntGauge,
     pub counsellors: IntGaugeVec,
@@ -114,6 +117,8 @@ impl Metrics {
             emails_sent: counter_vec(&r, "emails_sent_total", "Voicemail email delivery attempts by result (delivered, spooled, failed = will retry, dead_letter = gave up).", &["result"]),
             calls_started: counter_vec(&r, "calls_started_total", "New incoming calls by provider (twilio, sipgate).", &["provider"]),
             sipgate_hangups: counter_vec(&r, "sipgate_hangups_total", "Calls lotse ended through sipgate's call-control API after a final message, by result (ended, failed, no_token).", &["result"]),
+            pin_failures: counter_vec(&r, "pin_failures_total", "Presence-by-phone PINs refused, by reason (wrong: from a counsellor's number; unregistered: from any other number; locked: the counsellor's presence by phone is locked).", &["reason"]),
+            pin_lockouts: counter(&r, "pin_lockouts_total", "Times a counsellor's presence by phone was locked for an hour after wrong PINs."),
             waiting: gauge(&r, "callers_waiting", "Callers waiting in line now (shared store, read at scrape time)."),
             counsellors: gauge_vec(&r, "counsellors", "Counsellors by status now (shared store, read at scrape time).", &["status"]),
             leases_expired: counter(&r, "presence_leases_expired_total", "Available counsellors whose presence lease ran out without a heartbeat (shared store counter)."),
@@ -165,6 +170,9 @@ impl Metrics {
         }
         for r in ["delivered", "spooled", "failed", "dead_letter"] {
             self.emails_sent.with_label_values(&[r]);
+        }
+        for r in crate::connect::pin_limits::Refused::ALL {
+            self.pin_failures.with_label_values(&[r.as_str()]);
         }
         for s in Status::ALL {
             self.counsellors.with_label_values(&[s.as_str()]);

@@ -2,11 +2,12 @@
 //! directory, so a restart loses nothing.
 //!
 //! - `queue/<key>.json` — a job and when it is due; deleted once delivered;
-//! - `queue/seen/<key>` — an empty marker: this recording was queued (no personal data);
+//! - `queue/seen/<key>` — an empty marker: this recording was queued (no
+//!   personal data); removed after seven days, as in Redis;
 //! - `dead/<key>.json` — dead letters until replayed.
 //!
 //! Files are written to a temporary name and renamed, so a crash never
-//! leaves half a job. A consenting caller's number waits for its recording
+//! leaves half a job; directories are 0700 and files 0600 (`private_files`). A consenting caller's number waits for its recording
 //! in memory only (a restart in that minute loses the number, not the
 //! message: the email then says a call back was asked for without one).
 
@@ -19,7 +20,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::job::{Job, JobKey};
+use super::private_files;
 use super::queue::{Claimed, Counts};
+
+/// How long a recording's seen marker is kept (as the Redis queue's).
+const SEEN_FOR: Duration = Duration::from_secs(super::redis_queue::SEEN_TTL_S);
+/// Old markers are looked for at most this often.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -31,6 +38,7 @@ pub struct LocalQueue {
     queue: PathBuf,
     dead: PathBuf,
     numbers: Mutex<HashMap<String, (String, Instant)>>,
+    pruned: Mutex<Option<Instant>>,
 }
 
 impl LocalQueue {
@@ -39,6 +47,7 @@ impl LocalQueue {
             queue: spool_dir.join("queue"),
             dead: spool_dir.join("dead"),
             numbers: Mutex::new(HashMap::new()),
+            pruned: Mutex::new(None),
         }
     }
 
@@ -74,9 +83,25 @@ impl LocalQueue {
         }
         let due = job.queued_at;
         write(&self.queue, &key, &Entry { due, job }).await?;
-        tokio::fs::create_dir_all(self.queue.join("seen")).await?;
-        tokio::fs::write(&seen, b"").await?;
+        private_files::dir(&self.queue.join("seen")).await?;
+        private_files::write(&seen, b"").await?;
+        self.prune_seen().await;
         Ok(true)
+    }
+
+    /// Removes seen markers older than [`SEEN_FOR`], at most once per
+    /// [`PRUNE_EVERY`]; a failure only delays it.
+    async fn prune_seen(&self) {
+        {
+            let mut last = self.pruned.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|t| t.elapsed() < PRUNE_EVERY) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        if let Err(e) = prune_older(&self.queue.join("seen"), SEEN_FOR).await {
+            tracing::warn!(error = %e, "cannot prune the outbox's seen markers");
+        }
     }
 
     pub async fn next(&self, now: DateTime<Utc>) -> anyhow::Result<Option<Claimed>> {
@@ -142,10 +167,23 @@ impl LocalQueue {
     }
 }
 
+/// Files in `dir` last written more than `age` ago are removed.
+async fn prune_older(dir: &Path, age: Duration) -> std::io::Result<()> {
+    let mut list = tokio::fs::read_dir(dir).await?;
+    let now = std::time::SystemTime::now();
+    while let Some(f) = list.next_entry().await? {
+        let written = f.metadata().await?.modified()?;
+        if now.duration_since(written).is_ok_and(|d| d > age) {
+            tokio::fs::remove_file(f.path()).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn write(dir: &Path, key: &JobKey, entry: &Entry) -> anyhow::Result<()> {
-    tokio::fs::create_dir_all(dir).await?;
+    private_files::dir(dir).await?;
     let tmp = dir.join(format!(".{key}.tmp"));
-    tokio::fs::write(&tmp, serde_json::to_vec(entry)?).await?;
+    private_files::write(&tmp, &serde_json::to_vec(entry)?).await?;
     tokio::fs::rename(&tmp, dir.join(format!("{key}.json"))).await?;
     Ok(())
 }
@@ -169,3 +207,7 @@ async fn read_all(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Entry)>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "local_queue_tests.rs"]
+mod tests;

@@ -43,10 +43,10 @@ impl Mailer {
                 Ok(Sent::Smtp)
             }
             Mailer::Spool(dir) => {
-                tokio::fs::create_dir_all(dir).await?;
+                super::private_files::dir(dir).await?;
                 let path = dir.join(format!("{}.eml", job.key()));
                 let tmp = dir.join(format!(".{}.eml.tmp", job.key()));
-                tokio::fs::write(&tmp, message.formatted()).await?;
+                super::private_files::write(&tmp, &message.formatted()).await?;
                 tokio::fs::rename(&tmp, &path).await?;
                 Ok(Sent::Spooled(path))
             }

@@ -34,7 +34,7 @@ const RETRY: &str = "{lotse-outbox}:retry";
 const DEAD: &str = "{lotse-outbox}:dead";
 const GROUP: &str = "senders";
 /// Longer than Twilio keeps retrying a callback.
-const SEEN_TTL_S: u64 = 7 * 24 * 3600;
+pub(super) const SEEN_TTL_S: u64 = 7 * 24 * 3600;
 
 fn seen_key(id: &str) -> String {
     format!("{{lotse-outbox}}:seen:{id}")

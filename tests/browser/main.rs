@@ -46,6 +46,11 @@ async fn counsellor_page_in_chromium() {
     let _one = ONE_BROWSER.lock().await;
     preflight();
     let world = Arc::new(World::start().await);
+    // Ben's presence by phone is locked after wrong PINs: the operator sees it.
+    let ben = &world.app.settings.counsellors[1];
+    lotse::connect::pin_limits::lock(&world.app.kv, ben, lotse::clock::Clock::now(&*world.clock))
+        .await
+        .expect("lock");
     let lotse = format!("http://{}", world.addr);
     let control = format!("http://{}", control::serve(world.clone()).await);
     run_script("run.mjs", &lotse, &control).await;

@@ -190,6 +190,8 @@ await test("the operator sets a counsellor offline → that counsellor's page sh
   const row = op.page.locator('#team li[data-id="anna"]');
   await row.and(op.page.locator('[data-status="available"]')).waitFor({ timeout: LIVE_MS });
   await op.page.locator("#op-waiting").filter({ hasText: "Warteschleife: 0" }).waitFor({ timeout: LIVE_MS });
+  await op.page.locator('#team li[data-id="ben"] [data-pin-locked]').filter({ hasText: "PIN gesperrt bis" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await op.page.locator('#team li[data-id="anna"] [data-pin-locked]').count(), 0);
   await op.page.getByRole("button", { name: "Anna offline setzen" }).click();
   await showsStatus(anna.page, "offline");
   await row.and(op.page.locator('[data-status="offline"]')).waitFor({ timeout: LIVE_MS });

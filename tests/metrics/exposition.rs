@@ -181,7 +181,10 @@ async fn a_separate_listener_takes_metrics_off_the_main_port() {
     let bound = lotse::metrics::endpoint::bind_separately(&app.app)
         .await
         .unwrap();
-    let (addr, task) = lotse::metrics::endpoint::spawn_separately(bound.expect("configured"));
+    let (addr, task) = lotse::metrics::endpoint::spawn_separately(
+        bound.expect("configured"),
+        std::future::pending(),
+    );
     let body = reqwest::get(format!("http://{addr}/metrics"))
         .await
         .unwrap();

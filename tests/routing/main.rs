@@ -19,6 +19,7 @@ mod faults;
 mod journal;
 mod line;
 mod phone_presence;
+mod pin_limits;
 
 use std::path::Path;
 

@@ -5,9 +5,9 @@ use crate::helpers::*;
 use crate::*;
 use lotse::routing::Status;
 
-const C5_PHONE: &str = "+493023125105";
+pub const C5_PHONE: &str = "+493023125105";
 
-fn from(phone: &str, call: &str, digits: Option<&str>) -> Vec<(String, String)> {
+pub fn from(phone: &str, call: &str, digits: Option<&str>) -> Vec<(String, String)> {
     let mut p = pairs(&[("CallSid", call), ("From", phone), ("To", "+498003009944")]);
     if let Some(d) = digits {
         p.push(("Digits".into(), d.into()));
@@ -16,7 +16,7 @@ fn from(phone: &str, call: &str, digits: Option<&str>) -> Vec<(String, String)> 
 }
 
 /// Calls in and presses `*` in the menu: the PIN question.
-async fn star(app: &TestApp, phone: &str, call: &str) -> Reply {
+pub async fn star(app: &TestApp, phone: &str, call: &str) -> Reply {
     let greeting = app.voice("/twilio/voice", &from(phone, call, None)).await;
     assert!(
         greeting.body.contains("kostenfrei und vertraulich"),

@@ -51,7 +51,7 @@ pub async fn heartbeat(
 pub async fn team(
     State(app): State<Arc<App>>,
     _: Operator,
-) -> Result<Json<Vec<CounsellorView>>, ApiError> {
+) -> Result<Json<Vec<presence::TeamMember>>, ApiError> {
     Ok(Json(presence::team(&app).await?))
 }
 

@@ -56,11 +56,26 @@ pub async fn current(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiEr
     }
 }
 
+/// A counsellor as the operator sees them: their view, and until when
+/// presence by phone is locked after wrong PINs (`null`: not locked).
+#[derive(Serialize)]
+pub struct TeamMember {
+    #[serde(flatten)]
+    pub view: CounsellorView,
+    pub pin_locked_until: Option<DateTime<Utc>>,
+}
+
 /// Everyone configured, in config order.
-pub async fn team(app: &App) -> Result<Vec<CounsellorView>, ApiError> {
+pub async fn team(app: &App) -> Result<Vec<TeamMember>, ApiError> {
     let mut out = Vec::with_capacity(app.settings.counsellors.len());
+    let now = app.clock.now();
     for c in &app.settings.counsellors {
-        out.push(view(app, c, &current(app, c).await?));
+        let view = view(app, c, &current(app, c).await?);
+        let pin_locked_until = crate::connect::pin_limits::locked_until(&app.kv, c, now).await?;
+        out.push(TeamMember {
+            view,
+            pin_locked_until,
+        });
     }
     Ok(out)
 }

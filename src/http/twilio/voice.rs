@@ -59,6 +59,15 @@ async fn answer(
             .with_label_values(&["twilio"])
             .inc();
     }
+    // The unannounced `*` in a menu without a `*` option: the PIN question
+    // of presence by phone, the same for every caller (while the call has
+    // PINs left; then it is a key without a function).
+    let star = cb.step.as_ref().map(|s| flow.steps.get(s));
+    if star.is_some_and(|step| presence_key(step, event.digits.as_deref())) {
+        if let Some(ask) = phone_presence::on_star(&ctx, &app.kv, &event.call_id).await? {
+            return Ok(ask);
+        }
+    }
     let mut turn = match cb.step {
         // Screened before the flow starts: a blocked or flooding caller
         // hears the neutral message, a withheld one in a burst the check.
@@ -83,11 +92,6 @@ async fn answer(
             }
             new_call = true;
             flow::start(flow, &sit, Some(lang))?
-        }
-        // The unannounced `*` in a menu without a `*` option: the PIN
-        // question of presence by phone, the same for every caller.
-        Some(step) if presence_key(flow.steps.get(&step), event.digits.as_deref()) => {
-            return Ok(phone_presence::ask_pin(&ctx, 0));
         }
         Some(step) if flow.steps.contains_key(&step) => {
             let at = Resume {
@@ -150,8 +154,12 @@ pub async fn presence(State(app): State<Arc<App>>, Signed { form, cb, .. }: Sign
     let fallback = || xml(app.fallback_for(&lang));
     let work = async {
         let ctx = ctx(&app);
-        let digits = event.digits.as_deref().unwrap_or("");
-        match phone_presence::answer(&ctx, &event.caller, &stage, digits, cb.progress.rung).await? {
+        let answer = phone_presence::Answer {
+            stage: &stage,
+            digits: event.digits.as_deref().unwrap_or(""),
+            progress: cb.progress,
+        };
+        match phone_presence::answer(&ctx, &app.kv, &event.call_id, &event.caller, answer).await? {
             phone_presence::Next::Actions(actions) => Ok::<_, ConnectError>(actions),
             // Back to the start of the flow as a new webhook, so every
             // step (a counsellor step too) runs as for any caller.

@@ -38,6 +38,14 @@ export function renderOperator(next, hotline) {
     off.setAttribute("aria-label", t("operator.offline_label", { name: c.name }));
     off.disabled = c.status === "offline";
     li.append(name, status, since, off);
+    if (c.pin_locked_until) {
+      // Wrong PINs by phone: presence by phone is locked for a while.
+      const lock = document.createElement("span");
+      lock.className = "pin-lock";
+      lock.dataset.pinLocked = c.id;
+      lock.textContent = t("operator.pin_locked", { time: time(c.pin_locked_until, tz) });
+      li.append(lock);
+    }
     return li;
   });
   // Keep keyboard focus on the same button across the once-a-second redraw.
