@@ -209,7 +209,9 @@ local function run(args)
     -- entry (the store lost or never had their state, and the page only
     -- beats while its counsellor is on duty) is made available: the store,
     -- not the counsellor, forgot.
-    local id, ttl = a1, a2
+    -- `restore` = '0' from a page that last saw its counsellor in a call:
+    -- they may still be talking, so a fresh entry stays offline.
+    local id, ttl, restore = a1, a2, a3
     local h = load(id)
     if not h then return {} end
     if ENGAGED[h.status] then
@@ -219,7 +221,7 @@ local function run(args)
         redis.call('ZADD', P .. 'leases', h.lease, id)
         due_at(h.lease)
       end
-    elseif h.status == 'offline' and num(h, 'fresh') == 1 then
+    elseif h.status == 'offline' and num(h, 'fresh') == 1 and restore ~= '0' then
       h.lease = now + tonumber(ttl)
       h.idle = now
       h.misses = 0

@@ -146,8 +146,12 @@ impl RedisStore {
         id: &CounsellorId,
         now: DateTime<Utc>,
         ttl: Duration,
+        restore: bool,
     ) -> Result<CounsellorState> {
-        let reply = self.run("heartbeat", now, &[id.as_str(), &ms(ttl)]).await?;
+        let restore = if restore { "1" } else { "0" };
+        let reply = self
+            .run("heartbeat", now, &[id.as_str(), &ms(ttl), restore])
+            .await?;
         one_state(reply, id)
     }
 

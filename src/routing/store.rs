@@ -146,7 +146,21 @@ impl Store {
         now: DateTime<Utc>,
         ttl: Duration,
     ) -> Result<CounsellorState> {
-        dispatch!(self.heartbeat(id, now, ttl))
+        dispatch!(self.heartbeat(id, now, ttl, true))
+    }
+
+    /// [`Store::heartbeat`] from a page that last saw its counsellor held
+    /// by a call (ringing, talking, wrapping up): it renews the lease but
+    /// never makes a rebuilt entry available. After the store lost its
+    /// data, such a counsellor may still be mid-conversation, and making
+    /// them available would ring them for a second caller.
+    pub async fn heartbeat_held(
+        &self,
+        id: &CounsellorId,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<CounsellorState> {
+        dispatch!(self.heartbeat(id, now, ttl, false))
     }
 
     pub async fn state(

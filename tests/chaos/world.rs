@@ -311,8 +311,12 @@ impl World {
                         .set_status(&id(who), Presence::Available, now, ttl)
                         .await;
                 }
-            } else {
+            } else if status == Status::Available {
                 let _ = store.heartbeat(&id(who), now, ttl).await;
+            } else {
+                // As the page does: it says it last saw a call, so a
+                // rebuilt entry is not made available mid-conversation.
+                let _ = store.heartbeat_held(&id(who), now, ttl).await;
             }
         }
         if self.calls.iter().any(|c| c.phase != Phase::Done) {

@@ -103,3 +103,42 @@ async fn an_open_page_brings_its_counsellor_back_after_an_empty_restart() {
         .await;
     assert_eq!(r.json["status"], "offline", "a chosen offline stays");
 }
+
+/// Redis restarts empty while anna talks to a caller: her page last saw her
+/// `in_call` and says so with its beat, so she is not made available (and
+/// rung for a second caller) mid-conversation; the page then shows her
+/// offline and she chooses again. A beat that says nonsense is refused.
+#[tokio::test]
+async fn a_page_that_last_saw_a_call_does_not_make_its_counsellor_available() {
+    let mut redis = RedisServer::start();
+    let app = spawn(settings(Some(redis.url()))).await;
+    app.put_status("/api/v1/me/status", Auth::Bearer(ANNA), "available")
+        .await;
+    redis.restart();
+    let beat = |body: &'static str| {
+        app.call(
+            "POST",
+            "/api/v1/me/heartbeat",
+            Auth::Bearer(ANNA),
+            Some(body),
+        )
+    };
+    let mut r = beat(r#"{"status":"in_call"}"#).await;
+    for _ in 0..50 {
+        if r.status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        r = beat(r#"{"status":"in_call"}"#).await;
+    }
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["status"], "offline", "not available mid-call");
+    let hotline = app.get("/api/v1/hotline", Auth::Bearer(ANNA)).await;
+    assert_eq!(hotline.json["available"], 0);
+    assert_eq!(beat(r#"{"status":"talking"}"#).await.status, 400);
+    let r = beat(r#"{"status":"available"}"#).await;
+    assert_eq!(
+        r.json["status"], "available",
+        "last seen available: restored"
+    );
+}

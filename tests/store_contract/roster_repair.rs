@@ -292,3 +292,33 @@ fn random_deletions_never_break_routing() {
         rt.block_on(deletions(&server, n, &script))?;
     });
 }
+
+#[tokio::test]
+async fn a_counsellor_last_seen_in_a_call_is_not_made_available_after_a_loss() {
+    let server = RedisServer::start();
+    let (store, mut redis, prefix) = store_on(&server, "held").await;
+    store.register(&id("anna"), &[de()], t(0)).await.unwrap();
+    store
+        .set_status(&id("anna"), Presence::Available, t(1), LONG)
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(&store, "CA1", &de(), 2).await.as_deref(),
+        Some("anna")
+    );
+    assert!(store
+        .answered(&call("CA1"), &id("anna"), t(3))
+        .await
+        .unwrap());
+    // Redis loses her entry while she talks; the roster task rebuilds it.
+    let _: () = redis.del(format!("{prefix}c:anna")).await.unwrap();
+    store.register(&id("anna"), &[de()], t(4)).await.unwrap();
+    // Her page last saw her in the call: its beat renews nothing and never
+    // makes her available, so the next caller does not ring her mid-call.
+    let s = store.heartbeat_held(&id("anna"), t(5), LONG).await.unwrap();
+    assert_eq!(s.status, Status::Offline);
+    assert_eq!(claim(&store, "CA2", &de(), 6).await, None);
+    // Once the page shows her available again (she chose it), it may.
+    let s = store.heartbeat(&id("anna"), t(7), LONG).await.unwrap();
+    assert_eq!(s.status, Status::Available);
+}

@@ -38,13 +38,34 @@ pub async fn put_my_status(
     Ok(Json(presence::view(&app, &c, &state)))
 }
 
+/// What a heartbeat may say: the status its sender last saw. Optional (an
+/// empty body is a plain heartbeat), so tools that send nothing still work.
+#[derive(Deserialize)]
+pub struct LastSeen {
+    pub status: crate::routing::Status,
+}
+
 /// Renews the lease of an available (or rung, talking, wrapping-up)
-/// counsellor; never revives one who is offline or away.
+/// counsellor; never revives one who is offline or away. The page sends
+/// `{"status": <what it last saw>}`: a counsellor last seen in a call is
+/// not made available when the store lost their entry.
 pub async fn heartbeat(
     State(app): State<Arc<App>>,
     Me(c): Me,
+    body: axum::body::Bytes,
 ) -> Result<Json<CounsellorView>, ApiError> {
-    let state = presence::heartbeat(&app, &c).await?;
+    let seen = match body.iter().all(u8::is_ascii_whitespace) {
+        true => None,
+        false => Some(
+            serde_json::from_slice::<LastSeen>(&body)
+                .map_err(|_| ApiError::BadRequest("expected {\"status\": …} or nothing".into()))?,
+        ),
+    };
+    let held = seen.is_some_and(|s| {
+        use crate::routing::Status::{InCall, Ringing, WrapUp};
+        matches!(s.status, Ringing | InCall | WrapUp)
+    });
+    let state = presence::heartbeat(&app, &c, held).await?;
     Ok(Json(presence::view(&app, &c, &state)))
 }
 

@@ -91,15 +91,26 @@ pub async fn set(app: &App, c: &Counsellor, p: Presence) -> Result<CounsellorSta
     }
 }
 
-pub async fn heartbeat(app: &App, c: &Counsellor) -> Result<CounsellorState, ApiError> {
+/// `held`: the caller (the page) last saw its counsellor ringing, talking
+/// or wrapping up. Then a heartbeat only renews: if the store lost their
+/// entry meanwhile they may still be mid-conversation, and must not be
+/// made available for a second caller (see [`crate::routing::Store::heartbeat_held`]).
+pub async fn heartbeat(app: &App, c: &Counsellor, held: bool) -> Result<CounsellorState, ApiError> {
     let (now, ttl) = (app.clock.now(), app.settings.routing.presence_ttl);
-    match app.store.heartbeat(&c.id, now, ttl).await {
+    let beat = || async {
+        match held {
+            true => app.store.heartbeat_held(&c.id, now, ttl).await,
+            false => app.store.heartbeat(&c.id, now, ttl).await,
+        }
+    };
+    match beat().await {
         // The store lost everything (e.g. an empty restart). The page beats
-        // only while its counsellor is on duty: register them, and the
-        // heartbeat on the fresh entry makes them available again.
+        // only while its counsellor is on duty: register them, and a
+        // heartbeat on the fresh entry makes them available again, unless
+        // they were last seen in a call.
         Err(StoreError::UnknownCounsellor(_)) => {
             register(app, c, now).await?;
-            Ok(app.store.heartbeat(&c.id, now, ttl).await?)
+            Ok(beat().await?)
         }
         other => Ok(other?),
     }

@@ -132,12 +132,13 @@ impl MemoryStore {
         id: &CounsellorId,
         now: DateTime<Utc>,
         ttl: Duration,
+        restore: bool,
     ) -> Result<CounsellorState> {
         let (mut m, now) = self.at(now);
         let state = m.update(id, |c| {
             if c.engaged() {
                 c.lease = now + ms(ttl);
-            } else if c.status == Status::Offline && c.fresh {
+            } else if c.status == Status::Offline && c.fresh && restore {
                 c.lease = now + ms(ttl);
                 c.idle = now;
                 c.misses = 0;

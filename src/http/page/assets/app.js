@@ -112,7 +112,9 @@ async function poll() {
 
 async function beat() {
   if (!session || !me || !HELD.has(me.status)) return;
-  const r = await api.send("POST", "/api/v1/me/heartbeat");
+  // Says what the page last saw: after the store lost its data, a
+  // counsellor last seen in a call is not made available mid-conversation.
+  const r = await api.send("POST", "/api/v1/me/heartbeat", { status: me.status });
   if (r.status === 200) {
     me = r.data;
     render();
