@@ -40,6 +40,13 @@ impl World {
                 let at = self.now + self.rng.range(5, 60);
                 return self.plan(at, Event::Recorded(i));
             }
+            // A hold turn is a key-press wait around the music (a key
+            // leaves a message instead); these callers wait without one,
+            // and Twilio follows the trailing redirect.
+            let holding = gather_action(&body).is_some_and(|a| a.contains("step=counsellor"));
+            if let Some(redirect) = redirect(&body).filter(|_| holding) {
+                return self.hold(i, redirect).await;
+            }
             if let Some(action) = gather_action(&body) {
                 // The voicemail's consent question: 1, or nothing.
                 let key = if self.rng.chance(50) { "1" } else { "" };
