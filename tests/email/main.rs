@@ -10,6 +10,8 @@ mod harness;
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod operator;
+#[path = "../support/python.rs"]
+mod python;
 mod servers;
 
 use harness::{logs, start, until, Running};

@@ -135,7 +135,7 @@ impl Smtp {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
         let mut child = spawn(
-            Command::new("python3")
+            crate::python::python3()
                 .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
                 .args(["-c", "aiosmtpd.handlers.Mailbox"])
                 .arg(maildir),
@@ -188,7 +188,7 @@ pub fn decode(path: &Path) -> (String, String) {
     let script = "import email,sys,email.policy as p\n\
         m=email.message_from_binary_file(open(sys.argv[1],'rb'),policy=p.default)\n\
         print(m['subject']);print(m.get_content())";
-    let out = Command::new("python3")
+    let out = crate::python::python3()
         .args(["-c", script])
         .arg(path)
         .output()
