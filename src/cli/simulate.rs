@@ -23,9 +23,10 @@ use crate::schedule::{ClosedReason, Decision};
 pub struct Args {
     #[command(flatten)]
     config: ConfigArg,
-    /// The instant of the call, RFC 3339 (e.g. 2026-12-24T10:00:00+01:00).
-    #[arg(long, value_parser = parse_instant)]
-    at: DateTime<Utc>,
+    /// The instant of the call: local time in the schedule's time zone
+    /// (2026-12-24T10:00) or RFC 3339 (2026-12-24T10:00:00+01:00).
+    #[arg(long, value_parser = super::at::parse)]
+    at: super::at::At,
     /// Keys the caller presses, one menu after another (e.g. 91 = English, then 1).
     #[arg(long, default_value = "")]
     press: String,
@@ -41,16 +42,13 @@ pub struct Args {
     json: bool,
 }
 
-fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
-}
-
 pub fn run(args: &Args) -> ExitCode {
     let settings = match super::load(&args.config) {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    let Some(at) = args.at.instant(settings.schedule.tz) else {
+        return ExitCode::from(2);
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -64,7 +62,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let simulated = transcript(
         &settings,
-        args.at,
+        at,
         &args.press,
         args.lang.as_deref(),
         args.available,
