@@ -116,3 +116,55 @@ fn a_bad_environment_value_names_the_variable() {
     );
     assert!(!e.contains("built-in defaults"), "{e}");
 }
+
+/// The README's demo: the helper script's own variables exported in the
+/// same shell as lotse's. lotse starts (they are not `LOTSE_` names), and
+/// the script's signed call is answered.
+#[test]
+fn the_helper_scripts_variables_do_not_stop_lotse() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.1:{port}");
+    let shell = [
+        ("LOTSE_TWILIO__AUTH_TOKEN", "demo"),
+        ("TWILIO_CALL_TARGET", target.as_str()),
+        ("TWILIO_CALL_PUBLIC_URL", "https://hotline.example.org"),
+    ];
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_lotse"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("LOTSE_")) {
+        serve.env_remove(name);
+    }
+    let spool = tempfile::tempdir().unwrap();
+    let mut serve = serve
+        .arg("serve")
+        .envs(shell)
+        .env("LOTSE_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+        .env("LOTSE_EMAIL__SPOOL_DIR", spool.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = serve.try_wait().unwrap() {
+            panic!("lotse did not start: {status}");
+        }
+        assert!(std::time::Instant::now() < deadline, "lotse never listened");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/twilio-call.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["/twilio/voice", "CallSid=CA00000000000000000000000000000c11"])
+        .args(["From=+493023125999", "To=+498003009944"])
+        .envs(shell)
+        .output()
+        .expect("python3");
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let answer = text(&out.stdout);
+    assert!(answer.starts_with("200 <?xml"), "{answer}{}", text(&out.stderr));
+}
