@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn deploy(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy")
+        .join(file)
 }
 
 fn run(cmd: &mut Command, tool: &str) -> Output {
@@ -102,7 +104,9 @@ fn nginx_example_passes_nginx_t() {
     let (cert, key) = (d.join("fullchain.pem"), d.join("privkey.pem"));
     let out = run(
         Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
             .args(["-subj", "/CN=hotline.example.org", "-keyout"])
             .arg(&key)
             .arg("-out")
@@ -120,7 +124,10 @@ fn nginx_example_passes_nginx_t() {
             "/etc/letsencrypt/live/hotline.example.org/privkey.pem",
             key.to_str().unwrap(),
         );
-    assert!(!site.contains("/etc/letsencrypt"), "certificate paths moved?");
+    assert!(
+        !site.contains("/etc/letsencrypt"),
+        "certificate paths moved?"
+    );
     std::fs::write(d.join("lotse.conf"), site).unwrap();
     // The parts of Debian's /etc/nginx/nginx.conf that conf.d/ files rely
     // on, with every path in the temporary directory.

@@ -45,7 +45,10 @@ fn fallback_twiml_is_static_markup_in_the_default_language() {
     for absent in ["<Play", "<Gather", "<Record", "<Redirect", "http"] {
         assert!(!twiml.contains(absent), "{absent:?} in {twiml}");
     }
-    assert!(twiml.trim_end().ends_with("<Hangup/></Response>"), "{twiml}");
+    assert!(
+        twiml.trim_end().ends_with("<Hangup/></Response>"),
+        "{twiml}"
+    );
     // Static: the same at any moment.
     assert_eq!(text(&lotse(&["fallback-twiml"], &[]).stdout), twiml);
 }
@@ -88,7 +91,10 @@ fn simulate_refuses_local_times_that_do_not_exist_or_happen_twice() {
     let twice = lotse(&["simulate", "--at", "2026-10-25T02:30"], &[]);
     assert_eq!(twice.status.code(), Some(2));
     let e = text(&twice.stderr);
-    assert!(e.contains("2026-10-25T02:30:00+02:00") && e.contains("+01:00"), "{e}");
+    assert!(
+        e.contains("2026-10-25T02:30:00+02:00") && e.contains("+01:00"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -158,7 +164,10 @@ fn the_helper_scripts_variables_do_not_stop_lotse() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/twilio-call.py");
     let out = Command::new("python3")
         .arg(script)
-        .args(["/twilio/voice", "CallSid=CA00000000000000000000000000000c11"])
+        .args([
+            "/twilio/voice",
+            "CallSid=CA00000000000000000000000000000c11",
+        ])
         .args(["From=+493023125999", "To=+498003009944"])
         .envs(shell)
         .output()
@@ -166,5 +175,9 @@ fn the_helper_scripts_variables_do_not_stop_lotse() {
     let _ = serve.kill();
     let _ = serve.wait();
     let answer = text(&out.stdout);
-    assert!(answer.starts_with("200 <?xml"), "{answer}{}", text(&out.stderr));
+    assert!(
+        answer.starts_with("200 <?xml"),
+        "{answer}{}",
+        text(&out.stderr)
+    );
 }

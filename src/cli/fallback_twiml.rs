@@ -28,10 +28,7 @@ pub fn run(args: &Args) -> ExitCode {
         .unwrap_or_else(|| settings.flow.default_language.clone());
     if !settings.flow.languages.contains_key(&lang) {
         let known: Vec<&str> = settings.flow.languages.keys().map(String::as_str).collect();
-        eprintln!(
-            "error: --lang {lang}: the flow speaks {}",
-            known.join(", ")
-        );
+        eprintln!("error: --lang {lang}: the flow speaks {}", known.join(", "));
         return ExitCode::from(2);
     }
     println!("{}", crate::http::fallback::when_down(&settings, &lang));

@@ -72,7 +72,10 @@ fn from_environment(errors: Vec<ConfigError>) -> Vec<ConfigError> {
         .map(|mut e| {
             let field = e.field.to_lowercase();
             let key = keys.iter().find(|k| {
-                field == **k || field.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with('.'))
+                field == **k
+                    || field
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
             });
             if let Some(key) = key {
                 let var = format!("LOTSE_{}", key.replace('.', "__").to_uppercase());

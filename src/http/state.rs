@@ -28,7 +28,7 @@ pub struct App {
     pub twilio_fallback: BTreeMap<String, String>,
     /// Voicemail and callback requests on their way to the team.
     pub outbox: Arc<crate::outbox::Outbox>,
-    /// Signed-in sessions of the counsellor page (in memory, see `page`).
+    /// Signed-in sessions of the counsellor page, in `kv` (see `page`).
     pub sessions: super::page::Sessions,
     /// Every Prometheus series of this process (see `crate::metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
@@ -50,8 +50,10 @@ impl App {
         let mut outbox = crate::outbox::Outbox::new_or_spool(&settings);
         outbox.sent = metrics.emails_sent();
         let outbox = Arc::new(outbox);
+        let kv = store.kv();
         Arc::new(App {
-            kv: store.kv(),
+            sessions: super::page::Sessions::new(kv.clone()),
+            kv,
             metrics,
             outbox,
             settings,
@@ -59,7 +61,6 @@ impl App {
             clock,
             pseudonyms: Pseudonymizer::random(),
             twilio_fallback,
-            sessions: Default::default(),
         })
     }
 
