@@ -156,3 +156,54 @@ fn nginx_example_passes_nginx_t() {
     assert!(text.contains("test is successful"), "{text}");
     assert!(!text.contains("[warn]"), "{text}");
 }
+
+/// README "Deploy", step 1: the committed config, email template and flow
+/// copied into one directory (as `/etc/lotse`), with the flow path made
+/// relative to it by the README's `sed`; plus the unit's own `Environment=`
+/// lines. `lotse check` accepts the result.
+#[test]
+fn the_readme_install_steps_give_a_config_that_checks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let etc = tempfile::tempdir().unwrap();
+    let copy = |from: &str| {
+        let out = Command::new("cp")
+            .arg("-r")
+            .arg(root.join(from))
+            .arg(etc.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", all(&out));
+    };
+    copy("config/lotse.toml");
+    copy("config/email");
+    copy("call-flows");
+    let config = etc.path().join("lotse.toml");
+    let out = Command::new("sed")
+        .args(["-i", r#"s#"\.\./call-flows/#"call-flows/#"#])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all(&out));
+    assert!(std::fs::read_to_string(&config)
+        .unwrap()
+        .contains("path = \"call-flows/starke-stelle.toml\""));
+
+    let unit = std::fs::read_to_string(deploy("lotse.service")).unwrap();
+    let env: Vec<(&str, &str)> = unit
+        .lines()
+        .filter_map(|l| l.strip_prefix("Environment="))
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    assert!(!env.is_empty());
+    let mut check = Command::new(env!("CARGO_BIN_EXE_lotse"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("LOTSE_")) {
+        check.env_remove(name);
+    }
+    let out = check
+        .args(["check", "--config"])
+        .arg(&config)
+        .envs(env)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", all(&out));
+}
