@@ -33,7 +33,7 @@ fn python_holidays() -> Dates {
         .arg(LAST_YEAR.to_string())
         .output()
         .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}); the holiday cross-check needs python3 and `pip install holidays` (scripts/test sets up both)")
+            panic!("cannot run python3 ({e}); the holiday cross-check needs python3 and the `holidays` package: scripts/test sets up both")
         });
     assert!(
         out.status.success(),

@@ -1,7 +1,7 @@
 //! The counsellor page in a real browser (issue 6): Debian's `chromium`,
 //! driven by `playwright-core` from `run.mjs`, against `lotse` on a real
 //! `redis-server`. Part of `cargo test`; fails loudly, never skips, when
-//! chromium or the npm packages are missing (`.ci/run` installs both).
+//! chromium or the npm packages are missing (`scripts/test` installs both).
 
 mod calls;
 mod control;
@@ -24,11 +24,11 @@ fn browser_dir() -> PathBuf {
 fn preflight() {
     assert!(
         Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
+        "{CHROMIUM} is missing: apt-get install chromium (scripts/test does)"
     );
     assert!(
         browser_dir().join("node_modules/playwright-core").exists(),
-        "playwright-core is missing: npm ci --prefix tests/browser (see .ci/run)"
+        "playwright-core is missing: npm ci --prefix tests/browser (scripts/test does)"
     );
 }
 
@@ -58,7 +58,7 @@ async fn counsellor_page_in_chromium() {
     let out = tokio::time::timeout(Duration::from_secs(180), run)
         .await
         .expect("browser tests took over 3 minutes")
-        .expect("cannot run node: install nodejs (see .ci/run)");
+        .expect("cannot run node: install nodejs (scripts/test does)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
