@@ -4,10 +4,13 @@
     LOTSE_TWILIO__AUTH_TOKEN=demo scripts/twilio-call.py /twilio/voice \
         CallSid=CA0000000000000000000000000000demo From=+493023125999 To=+498003009944
 
-The signature covers the public URL (LOTSE_PUBLIC_URL, default the config's
-https://hotline.example.org) + path + query, and every parameter sorted by name
-in byte order. The request itself goes to LOTSE_TARGET (default
+The signature covers the public URL (TWILIO_CALL_PUBLIC_URL, default the
+config's https://hotline.example.org) + path + query, and every parameter sorted
+by name in byte order. The request itself goes to TWILIO_CALL_TARGET (default
 http://127.0.0.1:8080). Prints the status and the TwiML answer.
+
+The script's own variables do not start with LOTSE_: every LOTSE_ variable is
+configuration to lotse, and lotse refuses to start on one it does not know.
 """
 import base64, hashlib, hmac, os, sys, urllib.error, urllib.parse, urllib.request
 
@@ -21,8 +24,12 @@ def main() -> int:
         print("set LOTSE_TWILIO__AUTH_TOKEN (the first token if several)", file=sys.stderr)
         return 2
     token = token.split(",")[0].strip()
-    public = os.environ.get("LOTSE_PUBLIC_URL", "https://hotline.example.org").rstrip("/")
-    target = os.environ.get("LOTSE_TARGET", "http://127.0.0.1:8080").rstrip("/")
+    for old, new in (("LOTSE_PUBLIC_URL", "TWILIO_CALL_PUBLIC_URL"), ("LOTSE_TARGET", "TWILIO_CALL_TARGET")):
+        if old in os.environ:
+            print(f"{old} is now {new} (unset {old}: lotse refuses unknown LOTSE_ variables)", file=sys.stderr)
+            return 2
+    public = os.environ.get("TWILIO_CALL_PUBLIC_URL", "https://hotline.example.org").rstrip("/")
+    target = os.environ.get("TWILIO_CALL_TARGET", "http://127.0.0.1:8080").rstrip("/")
     signed = public + path + "".join(k + v for k, v in sorted(pairs, key=lambda kv: kv[0].encode()))
     sig = base64.b64encode(hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()).decode()
     body = urllib.parse.urlencode(pairs).encode()

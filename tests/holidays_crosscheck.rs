@@ -11,7 +11,9 @@
 use chrono::NaiveDate;
 use lotse::schedule::HolidayCalendar;
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
+
+#[path = "support/python.rs"]
+mod python;
 
 const FIRST_YEAR: i32 = 1991;
 const LAST_YEAR: i32 = 2040;
@@ -25,13 +27,13 @@ type Dates = BTreeMap<String, BTreeSet<NaiveDate>>;
 /// Runs `tests/support/holidays.py`; panics with the reason if it cannot.
 fn python_holidays() -> Dates {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/holidays.py");
-    let out = Command::new("python3")
+    let out = python::python3()
         .arg(script)
         .arg(FIRST_YEAR.to_string())
         .arg(LAST_YEAR.to_string())
         .output()
         .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}); the holiday cross-check needs python3 and `pip install holidays`")
+            panic!("cannot run python3 ({e}); the holiday cross-check needs python3 and the `holidays` package: scripts/test sets up both")
         });
     assert!(
         out.status.success(),

@@ -11,11 +11,14 @@
 //! with distinct values, where both agree.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use lotse::providers::twilio::signature::{compute, verify};
 use secrecy::SecretString;
 use serde_json::json;
+
+#[path = "support/python.rs"]
+mod python;
 
 const CASES: usize = 400;
 
@@ -88,7 +91,7 @@ fn params(rng: &mut Rng) -> Vec<(String, String)> {
 
 fn sign_with_python(cases: &serde_json::Value) -> Vec<String> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/twilio_sign.py");
-    let mut child = Command::new("python3")
+    let mut child = python::python3()
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,6 +2,17 @@
 // type of @grafana/schema. Each JSON file becomes an object literal typed as
 // Dashboard, so TypeScript also refuses unknown keys (excess property
 // checks) and bad enum values, not only wrong types. Exit 1 on any error.
+//
+// The schema declares some fields as TypeScript enums (ThresholdsMode,
+// MappingType, FieldColorModeId), to which no JSON string is assignable;
+// `Json<T>` turns every enum into the union of its values ("absolute" |
+// "percentage"), so a dashboard is checked as the JSON it is: a valid value
+// passes, a misspelt one is still refused, and so are unknown keys.
+const JSON_OF = `type Json<T> = T extends string ? (string extends T ? string : \`\${T}\`)
+  : T extends number | boolean | null | undefined ? T
+  : T extends (infer U)[] ? Json<U>[]
+  : T extends object ? { [K in keyof T]: Json<T[K]> }
+  : T;`;
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +31,7 @@ try {
     const json = readFileSync(join(dashboards, f), "utf8");
     JSON.parse(json); // a syntax error names the file here
     const path = join(out, `dashboard${i}.ts`);
-    writeFileSync(path, `// ${f}\nimport type { Dashboard } from "@grafana/schema";\nexport const dashboard: Dashboard = ${json};\n`);
+    writeFileSync(path, `// ${f}\nimport type { Dashboard } from "@grafana/schema";\n${JSON_OF}\nexport const dashboard: Json<Dashboard> = ${json};\n`);
     return path;
   });
   const tsc = join(here, "node_modules", "typescript", "bin", "tsc");

@@ -1,9 +1,11 @@
-//! The `lotse` command line: `serve`, `check`, `simulate`. Each subcommand
-//! loads the same validated settings, so what `check` accepts is what
-//! `serve` runs and what `simulate` shows.
+//! The `lotse` command line: `serve`, `check`, `simulate`, `outbox`,
+//! `fallback-twiml`. Each subcommand loads the same validated settings, so
+//! what `check` accepts is what `serve` runs and what `simulate` shows.
 
+mod at;
 mod check;
 mod check_sipgate;
+mod fallback_twiml;
 mod outbox;
 mod serve;
 mod simulate;
@@ -45,6 +47,9 @@ enum Command {
     /// Show and replay voicemail emails that could not be delivered.
     #[command(subcommand)]
     Outbox(outbox::Command),
+    /// Print static TwiML for the number's "Primary handler fails" URL
+    /// (what callers hear while lotse is down).
+    FallbackTwiml(fallback_twiml::Args),
 }
 
 pub fn run() -> ExitCode {
@@ -53,6 +58,7 @@ pub fn run() -> ExitCode {
         Command::Check(c) => check::run(&c),
         Command::Simulate(a) => simulate::run(&a),
         Command::Outbox(c) => outbox::run(&c),
+        Command::FallbackTwiml(a) => fallback_twiml::run(&a),
     }
 }
 

@@ -119,19 +119,13 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlowSection {
-    /// The call flow, relative to the config file's directory.
-    pub path: String,
-}
-
-impl Default for FlowSection {
-    fn default() -> Self {
-        Self {
-            path: "../call-flows/starke-stelle.toml".into(),
-        }
-    }
+    /// The call flow, relative to the config file's directory. Absent (or
+    /// no `[flow]` at all): the built-in flow, wherever the file lives, so
+    /// a config copied to `/etc/lotse/` needs no `call-flows/` beside it.
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

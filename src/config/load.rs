@@ -51,7 +51,40 @@ pub fn load(path: Option<&Path>) -> Result<Settings, ConfigErrors> {
         })?,
     };
     let file = parse(&text, &source).map_err(ConfigErrors)?;
-    Settings::build(file, &text, &source)
+    Settings::build(file, &text, &source).map_err(|e| ConfigErrors(from_environment(e.0)))
+}
+
+/// `LOTSE_<SECTION>__<KEY>` overrides, as figment reads them.
+fn environment() -> Env {
+    Env::prefixed("LOTSE_").ignore(&["config"]).split("__")
+}
+
+/// A value that came from the environment is found wrong only after the
+/// layers are merged: name the variable, not the file line the variable
+/// replaced (`LOTSE_SERVER__LISTEN`, never `built-in defaults:21`).
+fn from_environment(errors: Vec<ConfigError>) -> Vec<ConfigError> {
+    let keys: Vec<String> = environment()
+        .iter()
+        .map(|(key, _)| key.as_str().to_lowercase())
+        .collect();
+    errors
+        .into_iter()
+        .map(|mut e| {
+            let field = e.field.to_lowercase();
+            let key = keys.iter().find(|k| {
+                field == **k
+                    || field
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            });
+            if let Some(key) = key {
+                let var = format!("LOTSE_{}", key.replace('.', "__").to_uppercase());
+                e.file = format!("environment variable {var}");
+                e.line = None;
+            }
+            e
+        })
+        .collect()
 }
 
 fn one(e: ConfigError) -> ConfigErrors {
@@ -71,7 +104,7 @@ fn parse(text: &str, source: &Source) -> Result<ConfigFile, Vec<ConfigError>> {
         )]);
     }
     Figment::from(Toml::string(text))
-        .merge(Env::prefixed("LOTSE_").ignore(&["config"]).split("__"))
+        .merge(environment())
         .extract::<ConfigFile>()
         .map_err(|errors| {
             errors
@@ -163,6 +196,37 @@ mod tests {
             assert_eq!(file.server.listen, "0.0.0.0:9999");
             use secrecy::ExposeSecret;
             assert_eq!(file.twilio.auth_token.unwrap().expose_secret(), "12345");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_from_the_environment_names_the_variable() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LOTSE_SERVER__LISTEN", "not-an-address");
+            let errs = load(None).unwrap_err().0;
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(
+                errs[0].to_string(),
+                "environment variable LOTSE_SERVER__LISTEN: server.listen: \
+                 not an address like 127.0.0.1:8080"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn without_a_flow_section_a_file_uses_the_built_in_flow() {
+        figment::Jail::expect_with(|jail| {
+            let start = BUILT_IN.find("[flow]").unwrap();
+            let end = start + BUILT_IN[start..].find("\n\n").unwrap();
+            let text = format!("{}{}", &BUILT_IN[..start], &BUILT_IN[end..])
+                .replace("template = \"email/voicemail.txt\"", "");
+            assert!(!text.contains("[flow]"));
+            jail.create_file("lotse.toml", &text)?;
+            let settings = load(Some(Path::new("lotse.toml"))).expect("loads");
+            assert_eq!(settings.flow.start, "entry");
+            assert!(settings.audio_dir.is_none());
             Ok(())
         });
     }

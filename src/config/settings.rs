@@ -123,11 +123,11 @@ impl Settings {
         let public_url = public_url(&file, &mut p);
         let tokens = split_tokens(file.twilio.auth_token.as_ref());
 
-        let (flow_source, audio_dir) = match source {
-            Source::BuiltIn => (flow::FlowSource::BuiltIn, None),
-            Source::File(path) => {
+        let (flow_source, audio_dir) = match (source, &file.flow.path) {
+            (Source::BuiltIn, _) | (_, None) => (flow::FlowSource::BuiltIn, None),
+            (Source::File(path), Some(flow)) => {
                 let base = path.parent().unwrap_or(std::path::Path::new("."));
-                let flow_path = tidy(&base.join(&file.flow.path));
+                let flow_path = tidy(&base.join(flow));
                 let audio = flow_path.parent().map(|d| d.join("audio"));
                 (flow::FlowSource::File(flow_path), audio)
             }

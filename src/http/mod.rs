@@ -3,7 +3,7 @@
 //! pure core, render; nothing here decides where a call goes.
 
 pub mod api;
-mod fallback;
+pub mod fallback;
 mod health;
 pub mod page;
 mod recording;

@@ -28,7 +28,7 @@ pub struct App {
     pub twilio_fallback: BTreeMap<String, String>,
     /// Voicemail and callback requests on their way to the team.
     pub outbox: Arc<crate::outbox::Outbox>,
-    /// Signed-in sessions of the counsellor page (in memory, see `page`).
+    /// Signed-in sessions of the counsellor page, in `kv` (see `page`).
     pub sessions: super::page::Sessions,
     /// Every Prometheus series of this process (see `crate::metrics`).
     pub metrics: Arc<crate::metrics::Metrics>,
@@ -66,6 +66,7 @@ impl App {
             .then(|| super::sipgate::Sipgate::new(&settings));
         let journal = crate::connect::Journal::new(store.clone(), metrics.durability.clone());
         Arc::new(App {
+            sessions: super::page::Sessions::new(kv.clone()),
             journal: Arc::new(journal),
             kv,
             abuse,
@@ -77,7 +78,6 @@ impl App {
             clock,
             pseudonyms: Pseudonymizer::random(),
             twilio_fallback,
-            sessions: Default::default(),
         })
     }
 

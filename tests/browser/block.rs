@@ -150,7 +150,7 @@ async fn block_a_live_caller_in_chromium() {
     crate::preflight();
     crate::captured_logs::captured_logs();
     let world = Arc::new(World::start().await);
-    let b_app = App::new(world.app.settings.clone(), world.clock.clone()).expect("store");
+    let b_app = App::new(world.app().settings.clone(), world.clock.clone()).expect("store");
     let server = Server::bind(b_app.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();

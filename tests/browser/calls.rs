@@ -75,13 +75,9 @@ pub fn gather_action(twiml: &str) -> String {
 
 /// Ids of the counsellors ringing now.
 pub async fn ringing(w: &World) -> Vec<String> {
-    let ids: Vec<_> = w.app.team().into_iter().map(|m| m.id).collect();
-    let states = w
-        .app
-        .store
-        .states(&ids, w.clock.now())
-        .await
-        .expect("store");
+    let app = w.app();
+    let ids: Vec<_> = app.team().into_iter().map(|m| m.id).collect();
+    let states = app.store.states(&ids, w.clock.now()).await.expect("store");
     states
         .into_iter()
         .filter(|s| s.status == Status::Ringing)

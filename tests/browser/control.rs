@@ -30,6 +30,12 @@ async fn ringing(State(w): State<Arc<World>>) -> Json<Value> {
     Json(json!({ "ringing": calls::ringing(&w).await }))
 }
 
+/// Stops lotse and starts a new one on the same address and Redis.
+async fn restart(State(w): State<Arc<World>>) -> Json<Value> {
+    w.restart().await;
+    Json(json!({}))
+}
+
 /// Moves lotse's clock forward, as if that many seconds passed.
 async fn advance(State(w): State<Arc<World>>, Path(seconds): Path<i64>) -> Json<Value> {
     w.clock.advance(seconds);
@@ -43,6 +49,7 @@ pub async fn serve(world: Arc<World>) -> SocketAddr {
         .route("/hangup/{sid}", post(hang_up))
         .route("/ringing", get(ringing))
         .route("/advance/{seconds}", post(advance))
+        .route("/restart", post(restart))
         .with_state(world);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

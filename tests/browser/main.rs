@@ -1,7 +1,7 @@
 //! The counsellor page in a real browser (issue 6): Debian's `chromium`,
 //! driven by `playwright-core` from `run.mjs`, against `lotse` on a real
 //! `redis-server`. Part of `cargo test`; fails loudly, never skips, when
-//! chromium or the npm packages are missing (`.ci/run` installs both).
+//! chromium or the npm packages are missing (`scripts/test` installs both).
 
 mod block;
 mod calls;
@@ -33,11 +33,11 @@ fn browser_dir() -> PathBuf {
 fn preflight() {
     assert!(
         Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: apt-get install chromium (see .ci/run)"
+        "{CHROMIUM} is missing: apt-get install chromium (scripts/test does)"
     );
     assert!(
         browser_dir().join("node_modules/playwright-core").exists(),
-        "playwright-core is missing: npm ci --prefix tests/browser (see .ci/run)"
+        "playwright-core is missing: npm ci --prefix tests/browser (scripts/test does)"
     );
 }
 
@@ -47,8 +47,9 @@ async fn counsellor_page_in_chromium() {
     preflight();
     let world = Arc::new(World::start().await);
     // Ben's presence by phone is locked after wrong PINs: the operator sees it.
-    let ben = &world.app.settings.counsellors[1];
-    lotse::connect::pin_limits::lock(&world.app.kv, ben, lotse::clock::Clock::now(&*world.clock))
+    let app = world.app();
+    let ben = &app.settings.counsellors[1];
+    lotse::connect::pin_limits::lock(&app.kv, ben, lotse::clock::Clock::now(&*world.clock))
         .await
         .expect("lock");
     let lotse = format!("http://{}", world.addr);
@@ -79,7 +80,7 @@ pub async fn run_script(script: &str, lotse: &str, control: &str) -> String {
     let out = tokio::time::timeout(Duration::from_secs(180), run)
         .await
         .expect("browser tests took over 3 minutes")
-        .expect("cannot run node: install nodejs (see .ci/run)");
+        .expect("cannot run node: install nodejs (scripts/test does)");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");

@@ -142,6 +142,23 @@ await test("the open page keeps the lease alive past its TTL", async () => {
   await showsStatus(page, "available");
 });
 
+await test("lotse restarts on the same Redis → the page stays signed in and available", async () => {
+  const { page } = anna;
+  await control("/restart");
+  // The open page carries on: same session, same CSRF token, no sign-in.
+  await page.getByRole("button", { name: "Pause", exact: true }).click();
+  await showsStatus(page, "away");
+  await page.getByRole("button", { name: "Verfügbar", exact: true }).click();
+  await showsStatus(page, "available");
+  // A reload picks the session up from the new instance too.
+  await page.reload();
+  await page.getByRole("heading", { name: "Hallo Anna" }).waitFor({ timeout: LIVE_MS });
+  await showsStatus(page, "available");
+  assert.equal(await page.locator("#signin").isVisible(), false);
+  assert.equal(await page.locator("#alarm").isVisible(), false);
+  assert.equal((await api("/api/v1/me", env.ANNA_TOKEN)).body.status, "available");
+});
+
 await test("a signed incoming call that presses 1 rings this counsellor → ringing within 2 s", async () => {
   const { page } = anna;
   const rung = await control("/ring/CA00000000000000000000000000000001");
@@ -230,6 +247,57 @@ await test("signing out says so calmly, not as an error", async () => {
   assert.notEqual(colour, red, "the note is not styled as an error");
   await shot(page, "signed-out");
   await context.close();
+});
+
+/// Records vibration requests instead of vibrating (headless has no motor).
+const recordVibrations = (page) =>
+  page.evaluate(() => {
+    window.vibrations = [];
+    navigator.vibrate = (pattern) => window.vibrations.push(pattern) > 0;
+  });
+
+await test("the lease lapses while the page sleeps → a full-width alarm, a vibration, one tap to come back", async () => {
+  const { page } = anna;
+  await page.getByRole("button", { name: "Verfügbar", exact: true }).click();
+  await showsStatus(page, "available");
+  assert.equal(await page.locator("#alarm").isVisible(), false, "no alarm for a chosen status");
+  await recordVibrations(page);
+  // No heartbeat gets through (as from a device asleep), and time passes.
+  await page.route("**/api/v1/me/heartbeat", (route) => route.abort());
+  await control(`/advance/${TTL_S + 1}`);
+  await showsStatus(page, "offline");
+  const alarm = page.locator("#alarm");
+  await alarm.filter({ hasText: "Sie sind nicht mehr verfügbar" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await alarm.getAttribute("role"), "alert");
+  const box = await alarm.boundingBox();
+  assert.equal(Math.round(box.width), PHONE.viewport.width, "full width");
+  assert.ok(box.y < 100, `at the top: y = ${box.y}`);
+  assert.equal(await page.evaluate(() => window.vibrations.length), 1);
+  await page.screenshot({ path: join(env.ARTIFACTS, "alarm-lapsed.png") });
+  await page.unroute("**/api/v1/me/heartbeat");
+  await page.getByRole("button", { name: "Wieder verfügbar" }).click();
+  await showsStatus(page, "available");
+  assert.equal(await alarm.isVisible(), false);
+});
+
+await test("the session ends elsewhere → the open page raises the signed-out alarm", async () => {
+  const { context, page } = anna;
+  await recordVibrations(page);
+  // The same browser signs out in a second tab: the first is not told.
+  const other = await context.newPage();
+  await other.goto(LOTSE + "/");
+  await other.getByRole("heading", { name: "Hallo Anna" }).waitFor({ timeout: LIVE_MS });
+  await other.getByRole("button", { name: "Abmelden" }).click();
+  await other.locator("#signin").waitFor({ timeout: LIVE_MS });
+  await other.close();
+  const alarm = page.locator("#alarm");
+  await alarm.filter({ hasText: "Sie sind abgemeldet" }).waitFor({ timeout: LIVE_MS });
+  await page.locator("#signin").waitFor({ timeout: LIVE_MS });
+  assert.equal(await page.evaluate(() => window.vibrations.length), 1);
+  await page.screenshot({ path: join(env.ARTIFACTS, "alarm-signed-out.png") });
+  await signIn(page, env.ANNA_TOKEN);
+  await page.getByRole("heading", { name: "Hallo Anna" }).waitFor({ timeout: LIVE_MS });
+  assert.equal(await alarm.isVisible(), false);
 });
 
 await test("close the page → after the lease TTL the counsellor is no longer rung", async () => {

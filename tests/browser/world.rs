@@ -1,18 +1,23 @@
 //! What the browser test runs against: a real `redis-server`, and `lotse`
 //! built from a test config file (every day open all day, a 10 s lease so
 //! heartbeats really happen, tokens as hashes), with a clock the test can
-//! move forward so "after the lease TTL" takes no real waiting.
+//! move forward so "after the lease TTL" takes no real waiting. `restart`
+//! stops that `lotse` and starts a new one (nothing kept but the Redis and
+//! the address), as a deploy or a crash would.
 #![allow(clippy::result_large_err)] // figment::Jail's closures return figment's own Result
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use lotse::clock::Clock;
+use lotse::config::Settings;
 use lotse::http::{App, Server};
 use sha2::{Digest, Sha256};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use crate::redis_server::RedisServer;
 
@@ -41,8 +46,16 @@ impl Clock for ShiftClock {
     }
 }
 
+/// One running `lotse`: its state, and how to stop it.
+struct Running {
+    app: Arc<App>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
 pub struct World {
-    pub app: Arc<App>,
+    settings: Settings,
+    running: Mutex<Option<Running>>,
     /// The `<Dial>` each call's ring answered with, by call id: what the
     /// counsellor's leg needs to pick up.
     pub dials: std::sync::Mutex<std::collections::HashMap<String, String>>,
@@ -127,18 +140,12 @@ impl World {
             settings = Some(lotse::config::load(Some(&path)).map_err(|e| e.to_string())?);
             Ok(())
         });
+        let settings = settings.expect("test config");
         let clock = Arc::new(ShiftClock::default());
-        let app = App::new(settings.expect("test config"), clock.clone()).expect("store");
-        lotse::routing::register_all(&app.store, &app.team())
-            .await
-            .expect("roster in redis");
-        let server = Server::bind(app.clone(), "127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("bind");
-        let addr = server.local_addr().unwrap();
-        tokio::spawn(server.run(std::future::pending()));
+        let (running, addr) = serve(&settings, &clock, "127.0.0.1:0".parse().unwrap()).await;
         World {
-            app,
+            settings,
+            running: Mutex::new(Some(running)),
             dials: Default::default(),
             clock,
             addr,
@@ -147,4 +154,50 @@ impl World {
             _dir: dir,
         }
     }
+
+    /// The running instance's state.
+    pub fn app(&self) -> Arc<App> {
+        let running = self.running.lock().unwrap();
+        running.as_ref().expect("lotse is running").app.clone()
+    }
+
+    /// Stops `lotse` (requests in flight finish) and starts a new one on the
+    /// same address and Redis: a restart, as after a deploy.
+    pub async fn restart(&self) {
+        let old = self
+            .running
+            .lock()
+            .unwrap()
+            .take()
+            .expect("lotse is running");
+        let _ = old.stop.send(());
+        let mut task = old.task;
+        if tokio::time::timeout(std::time::Duration::from_secs(10), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+        drop(old.app);
+        let (running, _) = serve(&self.settings, &self.clock, self.addr).await;
+        *self.running.lock().unwrap() = Some(running);
+    }
+}
+
+async fn serve(
+    settings: &Settings,
+    clock: &Arc<ShiftClock>,
+    addr: SocketAddr,
+) -> (Running, SocketAddr) {
+    let app = App::new(settings.clone(), clock.clone()).expect("store");
+    lotse::routing::register_all(&app.store, &app.team())
+        .await
+        .expect("roster in redis");
+    let server = Server::bind(app.clone(), addr).await.expect("bind");
+    let addr = server.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    (Running { app, stop, task }, addr)
 }

@@ -24,6 +24,8 @@
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[path = "../support/python.rs"]
+mod python;
 #[allow(dead_code)]
 #[path = "../support/redis_server.rs"]
 mod redis_server;

@@ -1,6 +1,8 @@
 //! The same API on a real `redis-server` started by this test: presence
 //! set through the API is what the shared store holds, and a Redis that
-//! restarted empty does not turn a configured counsellor into a 404.
+//! restarted empty does not turn a configured counsellor into a 404. Page
+//! sessions live there too: any instance serves any browser, and a store
+//! that does not answer is a 503, never a sign-out.
 
 use crate::helpers::*;
 use crate::redis_server::RedisServer;
@@ -141,4 +143,58 @@ async fn a_page_that_last_saw_a_call_does_not_make_its_counsellor_available() {
         r.json["status"], "available",
         "last seen available: restored"
     );
+}
+
+#[tokio::test]
+async fn a_page_session_from_one_instance_works_on_another() {
+    let mut redis = RedisServer::start();
+    let one = spawn(settings(Some(redis.url()))).await;
+    let two = spawn(settings(Some(redis.url()))).await;
+    let (cookie, _, csrf) = crate::session::sign_in(&one, ANNA).await;
+
+    let r = two.get("/session", Auth::Cookie(&cookie, None)).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["id"], "anna");
+    assert_eq!(r.json["csrf"], csrf.as_str());
+    let r = two
+        .put_status(
+            "/api/v1/me/status",
+            Auth::Cookie(&cookie, Some(&csrf)),
+            "available",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+
+    // The store is away: the page hears 503 (and keeps its session).
+    redis.stop();
+    assert_error(&two.get("/session", Auth::Cookie(&cookie, None)).await, 503);
+    redis.restart();
+    // Redis restarted empty (no persistence here): the session is gone.
+    assert_eq!(session_status(&two, &cookie).await, 401);
+
+    // Signing out on one instance ends the session on every instance.
+    let (cookie, _, csrf) = crate::session::sign_in(&two, ANNA).await;
+    assert_eq!(session_status(&one, &cookie).await, 200);
+    let r = one
+        .call(
+            "DELETE",
+            "/session",
+            Auth::Cookie(&cookie, Some(&csrf)),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_error(&two.get("/session", Auth::Cookie(&cookie, None)).await, 401);
+}
+
+/// `GET /session`'s status once the instance reaches Redis again.
+async fn session_status(app: &TestApp, cookie: &str) -> u16 {
+    for _ in 0..50 {
+        let status = app.get("/session", Auth::Cookie(cookie, None)).await.status;
+        if status != 503 {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the instance never reached Redis again");
 }

@@ -5,7 +5,7 @@ use crate::helpers::*;
 
 /// Signs in; returns the `name=value` cookie, the raw `Set-Cookie` and the
 /// CSRF token.
-async fn sign_in(app: &TestApp, token: &str) -> (String, String, String) {
+pub async fn sign_in(app: &TestApp, token: &str) -> (String, String, String) {
     let body = serde_json::json!({ "token": token }).to_string();
     let r = app.call("POST", "/session", Auth::None, Some(&body)).await;
     assert_eq!(r.status, 200, "{}", r.json);

@@ -11,6 +11,8 @@ mod harness;
 mod helpers;
 mod operator;
 mod outage;
+#[path = "../support/python.rs"]
+mod python;
 #[allow(dead_code)]
 #[path = "../support/redis_server.rs"]
 mod redis_server;

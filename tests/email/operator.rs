@@ -104,7 +104,10 @@ async fn without_smtp_and_redis_each_message_is_an_eml_file() {
     let (subject, body) = decode(&emls()[0]);
     assert!(subject.contains("Rückruf: nein"), "{subject}");
     assert!(body.contains("42 Sekunden"), "{body}");
-    let log = crate::harness::logs();
-    assert!(log.contains("written to the spool directory"), "{log}");
+    // The log line follows the file: wait for it rather than race it.
+    until("the spool log line", || {
+        crate::harness::logs().contains("written to the spool directory")
+    })
+    .await;
     app.sender.abort();
 }

@@ -35,7 +35,7 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child, log: &Path) {
         }
         if let Ok(Some(status)) = child.try_wait() {
             let said = std::fs::read_to_string(log).unwrap_or_default();
-            panic!("{what} exited at start ({status}); is it installed? see tests/support/requirements.txt and .ci/run\n{said}");
+            panic!("{what} exited at start ({status}); is it installed? scripts/test sets it up from tests/support/requirements.txt\n{said}");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -46,7 +46,7 @@ fn spawn(cmd: &mut Command, what: &str, log: &Path) -> Child {
     cmd.stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e} (install it: see .ci/run)"))
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e} (scripts/test installs it)"))
 }
 
 pub struct Redis {
@@ -135,7 +135,7 @@ impl Smtp {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
         let mut child = spawn(
-            Command::new("python3")
+            crate::python::python3()
                 .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
                 .args(["-c", "aiosmtpd.handlers.Mailbox"])
                 .arg(maildir),
@@ -188,7 +188,7 @@ pub fn decode(path: &Path) -> (String, String) {
     let script = "import email,sys,email.policy as p\n\
         m=email.message_from_binary_file(open(sys.argv[1],'rb'),policy=p.default)\n\
         print(m['subject']);print(m.get_content())";
-    let out = Command::new("python3")
+    let out = crate::python::python3()
         .args(["-c", script])
         .arg(path)
         .output()

@@ -1,6 +1,6 @@
 //! A real `prometheus` (Debian's package) on a free loopback port, scraping
 //! the given targets every second, with its own temporary storage; killed
-//! on drop. A missing binary fails the test: `.ci/run` installs it.
+//! on drop. A missing binary fails the test: `scripts/test` installs it.
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, Stdio};
@@ -46,7 +46,7 @@ impl Prometheus {
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
-                    "cannot start prometheus ({e}); install Debian's `prometheus` (.ci/run does)"
+                    "cannot start prometheus ({e}); install Debian's `prometheus` (scripts/test does)"
                 )
             });
         Prometheus {

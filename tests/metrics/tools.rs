@@ -9,7 +9,7 @@ use crate::{instance, repo, scrape};
 
 fn run(cmd: &mut Command, what: &str) -> Output {
     cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {what} ({e}); .ci/run installs it"))
+        .unwrap_or_else(|e| panic!("cannot run {what} ({e}); scripts/test installs it"))
 }
 
 fn assert_ok(out: &Output, what: &str) {
@@ -67,7 +67,7 @@ async fn promtool_accepts_the_exposition() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("promtool; .ci/run installs it");
+        .expect("promtool; scripts/test installs it");
     child
         .stdin
         .take()
@@ -83,7 +83,7 @@ fn the_dashboard_matches_the_grafana_schema() {
     let check = repo("grafana/check");
     assert!(
         check.join("node_modules/@grafana/schema").is_dir(),
-        "run `npm ci --prefix grafana/check` (.ci/run does)"
+        "run `npm ci --prefix grafana/check` (scripts/test does)"
     );
     let out = run(
         Command::new("node").arg("check.mjs").current_dir(&check),

@@ -27,9 +27,10 @@ pub use walk::Scenario;
 pub struct Args {
     #[command(flatten)]
     config: ConfigArg,
-    /// The instant of the call, RFC 3339 (e.g. 2026-12-24T10:00:00+01:00).
-    #[arg(long, value_parser = parse_instant)]
-    at: DateTime<Utc>,
+    /// The instant of the call: local time in the schedule's time zone
+    /// (2026-12-24T10:00) or RFC 3339 (2026-12-24T10:00:00+01:00).
+    #[arg(long, value_parser = super::at::parse)]
+    at: super::at::At,
     /// Keys the caller presses, one menu after another (e.g. 91 = English, then 1).
     #[arg(long, default_value = "")]
     press: String,
@@ -66,16 +67,13 @@ pub enum Provider {
     Sipgate,
 }
 
-fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("not an RFC 3339 instant: {e}"))
-}
-
 pub fn run(args: &Args) -> ExitCode {
     let settings = match super::load(&args.config) {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    let Some(at) = args.at.instant(settings.schedule.tz) else {
+        return ExitCode::from(2);
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -88,7 +86,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let scenario = Scenario {
-        at: args.at,
+        at,
         press: &args.press,
         lang: args.lang.as_deref(),
         available: args.available,
@@ -98,7 +96,7 @@ pub fn run(args: &Args) -> ExitCode {
     if args.provider == Provider::Sipgate {
         let walk = sipgate::transcript(
             &settings,
-            args.at,
+            at,
             &args.press,
             args.lang.as_deref(),
             args.available,

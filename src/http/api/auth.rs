@@ -60,18 +60,21 @@ impl FromRequestParts<Arc<App>> for Principal {
             let role = token.and_then(|t| role_for_token(&app.settings, t));
             return role.map(Principal).ok_or(ApiError::Unauthorized);
         }
-        let session = session(app, &parts.headers, &parts.method)?;
+        let session = session(app, &parts.headers, &parts.method).await?;
         Ok(Principal(session.role))
     }
 }
 
 /// The page's live session from its cookie; for anything but GET/HEAD it
 /// must also bring the session's CSRF token in `X-CSRF-Token`.
-pub fn session(app: &App, headers: &HeaderMap, method: &Method) -> Result<Session, ApiError> {
+/// A store that does not answer is a 503 (the page says so and keeps its
+/// session), never a sign-out.
+pub async fn session(app: &App, headers: &HeaderMap, method: &Method) -> Result<Session, ApiError> {
     let cookie = cookie::read(app, headers).ok_or(ApiError::Unauthorized)?;
     let session = app
         .sessions
         .get(&cookie, app.clock.now())
+        .await?
         .ok_or(ApiError::Unauthorized)?;
     if !method.is_safe() {
         let sent = headers.get(CSRF_HEADER).map(|v| v.as_bytes());

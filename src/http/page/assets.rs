@@ -15,6 +15,7 @@ const SVG: &str = "image/svg+xml";
 /// (name, content type, bytes) of everything under `/assets/`.
 const FILES: &[(&str, &str, &str)] = &[
     ("app.js", JS, include_str!("assets/app.js")),
+    ("alarm.js", JS, include_str!("assets/alarm.js")),
     ("i18n.js", JS, include_str!("assets/i18n.js")),
     ("operator.js", JS, include_str!("assets/operator.js")),
     ("api.js", JS, include_str!("assets/api.js")),

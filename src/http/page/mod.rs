@@ -5,7 +5,7 @@
 //! # Layout
 //! - `assets`: the page's files (`assets/*`), served with strict headers.
 //! - `signin`: `POST /session` (token → cookie), `GET /session`, `DELETE /session`.
-//! - `sessions`: the in-memory session table; `cookie`: the cookie itself.
+//! - `sessions`: sign-in sessions in the shared store; `cookie`: the cookie itself.
 //!
 //! The page then talks to `/api/v1/…` with its cookie and CSRF header.
 

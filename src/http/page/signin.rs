@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::sessions::SessionError;
 use super::{cookie, Session};
 use crate::http::api::{role_for_token, session, ApiError, Json, Role};
 use crate::http::App;
@@ -65,13 +66,16 @@ pub async fn sign_in(
         tracing::info!("page sign-in refused: unknown token");
         return Err(ApiError::SignInRefused);
     };
-    if let Some(old) = cookie::read(&app, &headers) {
-        app.sessions.end(&old);
-    }
     let now = app.clock.now();
-    let (value, session) = app.sessions.create(role, now).map_err(|_| {
-        tracing::error!("no randomness for a session id");
-        ApiError::Unavailable
+    if let Some(old) = cookie::read(&app, &headers) {
+        app.sessions.end(&old, now).await?;
+    }
+    let (value, session) = app.sessions.create(role, now).await.map_err(|e| match e {
+        SessionError::NoRandomness => {
+            tracing::error!("no randomness for a session id");
+            ApiError::Unavailable
+        }
+        SessionError::Store(e) => ApiError::from(e),
     })?;
     match &session.role {
         Role::Counsellor(id) => tracing::info!(counsellor = %id, "signed in to the page"),
@@ -86,7 +90,7 @@ pub async fn current(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
 ) -> Result<Json<SessionInfo>, ApiError> {
-    let s = session(&app, &headers, &Method::GET)?;
+    let s = session(&app, &headers, &Method::GET).await?;
     Ok(Json(info(&app, &s)))
 }
 
@@ -97,12 +101,12 @@ pub async fn sign_out(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    match session(&app, &headers, &Method::DELETE) {
+    match session(&app, &headers, &Method::DELETE).await {
         Ok(_) | Err(ApiError::Unauthorized) => {}
         Err(e) => return Err(e),
     }
     if let Some(value) = cookie::read(&app, &headers) {
-        app.sessions.end(&value);
+        app.sessions.end(&value, app.clock.now()).await?;
     }
     let clear = cookie::set(&app, None, 0);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())

@@ -4,6 +4,7 @@
 // closed or the device sleeps, no renewal is sent and the lease runs out on
 // the server: that is the point, so nothing here tries to prevent it.
 
+import * as alarm from "./alarm.js";
 import * as api from "./api.js";
 import { apply, hotlineText, t, time, toggle } from "./i18n.js";
 import { renderOperator, wireOperator } from "./operator.js";
@@ -26,8 +27,12 @@ function show(view) {
 }
 
 /// Back to the sign-in form; `note` says why (signed out, session over),
-/// as news, not as an error.
-function signedOut(note) {
+/// as news, not as an error. `alarmed`: the session ended without the
+/// counsellor signing out.
+function signedOut(note, alarmed = false) {
+  if (alarmed && session && session.role === "counsellor") {
+    alarm.raise("signedout", { s: session.presence_ttl_s });
+  }
   clearTimeout(pollTimer);
   clearInterval(beatTimer);
   session = me = hotline = null;
@@ -39,6 +44,7 @@ function signedOut(note) {
 }
 
 function begin(s) {
+  alarm.clear();
   session = s;
   api.setCsrf(s.csrf);
   $("signin-error").textContent = "";
@@ -53,6 +59,7 @@ function begin(s) {
 
 async function signIn(event) {
   event.preventDefault();
+  alarm.unlockSound();
   const input = $("token");
   const token = input.value.trim();
   if (!token) {
@@ -81,7 +88,7 @@ async function signOut() {
 
 /// A failed request: 401 ends the session on the page, others say so.
 function failed(r, where) {
-  if (r.status === 401) signedOut(t("signin.expired"));
+  if (r.status === 401) signedOut(t("signin.expired"), true);
   else $(where).textContent = t(r.status === 0 ? "error.network" : r.status === 503 ? "error.store" : "error.generic");
 }
 
@@ -101,7 +108,7 @@ async function poll() {
       renderOperator(who.data, hotline);
       await refreshBans();
     } else {
-      me = who.data;
+      update(who.data);
       await refreshBlock(me, zone());
     }
     if (!session) return;
@@ -116,14 +123,29 @@ async function beat() {
   // counsellor last seen in a call is not made available mid-conversation.
   const r = await api.send("POST", "/api/v1/me/heartbeat", { status: me.status });
   if (r.status === 200) {
-    me = r.data;
+    update(r.data);
     render();
   } else failed(r, "action-error");
 }
 
+/// The status the counsellor chose last; any other move from a reachable
+/// status to away or offline was not theirs (lease lapsed, missed calls,
+/// the operator) and raises the alarm.
+let chosen = "";
+
+function update(next) {
+  const before = me ? me.status : "";
+  me = next;
+  if (HELD.has(me.status)) alarm.clear();
+  else if (HELD.has(before) && me.status !== chosen) alarm.raise(me.status);
+}
+
 async function setStatus(status) {
+  alarm.unlockSound();
+  chosen = status;
   const r = await api.send("PUT", "/api/v1/me/status", { status });
   if (r.status === 200) {
+    alarm.clear();
     me = r.data;
     $("action-error").textContent = "";
     render();
@@ -132,6 +154,7 @@ async function setStatus(status) {
 
 function render() {
   apply();
+  alarm.retranslate();
   if (!session) return;
   if (session.role === "operator") {
     renderOperator(null, hotline);
@@ -171,6 +194,7 @@ function wire() {
   for (const b of document.querySelectorAll("[data-set]")) {
     b.addEventListener("click", () => setStatus(b.dataset.set));
   }
+  $("alarm-again").addEventListener("click", () => setStatus("available"));
   // Back from sleep: renew at once if the lease is still alive, and show
   // the truth (perhaps "offline") without waiting for the next tick.
   document.addEventListener("visibilitychange", () => {
