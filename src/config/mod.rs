@@ -12,6 +12,7 @@ mod load;
 mod locate;
 mod metrics;
 mod roster;
+mod schedule;
 mod settings;
 mod sipgate;
 

@@ -4,7 +4,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use chrono_tz::Tz;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::{ConfigError, ConfigErrors};
@@ -14,7 +13,7 @@ use super::locate::line_of;
 use super::roster::{self, Counsellor, Routing};
 use crate::call::E164Number;
 use crate::flow::{self, Flow};
-use crate::schedule::{Closure, DayHours, HolidayCalendar, Schedule, WeeklyHours};
+use crate::schedule::Schedule;
 
 #[derive(Clone, Debug)]
 pub struct Hotline {
@@ -65,14 +64,14 @@ pub struct Settings {
 }
 
 /// Collects mistakes with their place, so `lotse check` reports all at once.
-struct Problems<'a> {
+pub(super) struct Problems<'a> {
     text: &'a str,
     file: String,
     list: Vec<ConfigError>,
 }
 
 impl Problems<'_> {
-    fn add(&mut self, path: &[&str], message: impl Into<String>) {
+    pub(super) fn add(&mut self, path: &[&str], message: impl Into<String>) {
         let line = line_of(self.text, path);
         self.list.push(ConfigError::new(
             self.file.clone(),
@@ -106,7 +105,7 @@ impl Settings {
             p.add(&["hotline", "email"], "not an email address");
         }
 
-        let schedule = build_schedule(&file, &mut p);
+        let schedule = super::schedule::build(&file, &mut p);
         let email = super::email::build(
             std::mem::take(&mut file.email),
             text,
@@ -241,52 +240,6 @@ fn public_url(file: &ConfigFile, p: &mut Problems<'_>) -> String {
         );
     }
     url
-}
-
-fn build_schedule(file: &ConfigFile, p: &mut Problems<'_>) -> Option<Schedule> {
-    let s = &file.schedule;
-    let tz = s
-        .timezone
-        .parse::<Tz>()
-        .map_err(|_| {
-            p.add(
-                &["schedule", "timezone"],
-                "unknown time zone (e.g. Europe/Berlin)",
-            )
-        })
-        .ok();
-    let mut days = Vec::new();
-    for (key, value) in &s.hours {
-        match WeeklyHours::parse_weekday_key(key) {
-            None => p.add(
-                &["schedule", "hours", key],
-                "unknown weekday; use mon, tue, wed, thu, fri, sat, sun",
-            ),
-            Some(day) => match DayHours::parse(value) {
-                Ok(hours) => days.push((day, hours)),
-                Err(e) => p.add(&["schedule", "hours", key], format!("bad time range: {e}")),
-            },
-        }
-    }
-    let holidays = HolidayCalendar::parse(&s.holidays)
-        .map_err(|e| p.add(&["schedule", "holidays"], e.to_string()))
-        .ok();
-    let mut closures = Vec::new();
-    for (i, raw) in s.closed.iter().enumerate() {
-        match Closure::parse(raw) {
-            Ok(c) => closures.push(c),
-            Err(e) => p.add(
-                &["schedule", "closed", &i.to_string()],
-                format!("bad closure {raw:?}: {e}"),
-            ),
-        }
-    }
-    Some(Schedule {
-        tz: tz?,
-        week: WeeklyHours::from_days(days),
-        holidays: holidays?,
-        closures,
-    })
 }
 
 /// `config/../call-flows/x.toml` → `call-flows/x.toml`, without touching

@@ -4,7 +4,8 @@
 //!
 //! # Layout
 //! - `types`: ids, statuses, strategies and what the store reports.
-//! - [`Store`] (`store`): the handle callers hold; dispatches to
+//! - [`Store`] (`store`): the handle callers hold, its counsellor side in
+//!   `store/presence` and its caller side in `store/calls`; dispatches to
 //! - `redis_store` (+ `redis_conn`, `redis_reply`, `redis_script`) + `store.lua`/`line.lua`/
 //!   `ops.lua`: the shared store, one Lua function call per operation, keys as laid out in `keys`;
 //! - `memory`: the same rules for a single instance, without Redis.

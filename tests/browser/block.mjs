@@ -6,56 +6,19 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { control, env, launch, LIVE_MS, requireEnv, signIn } from "./harness.mjs";
 
-const env = process.env;
-for (const name of ["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS"]) {
-  if (!env[name]) throw new Error(`${name} is not set: run this through cargo test --test browser`);
-}
-const LOTSE = env.LOTSE_URL;
-const LIVE_MS = 2000;
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-async function control(path) {
-  const resp = await fetch(env.CONTROL_URL + path, { method: "POST" });
-  assert.equal(resp.status, 200, `control ${path}`);
-  return resp.json();
-}
+requireEnv(["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS"]);
 
 const heard = async (on, sid, who) => (await control(`/call/${on}/${sid}/${who}`)).heard;
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const problems = [];
+const { open: fresh, test, finish } = await launch();
 
-async function open(token, options = PHONE) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-  });
-  await page.goto(LOTSE + "/");
-  await page.getByLabel("Ihr Zugangsschlüssel").fill(token);
-  await page.getByRole("button", { name: "Anmelden" }).click();
-  return { context, page };
-}
-
-let step = 0;
-async function test(name, body) {
-  step += 1;
-  try {
-    await body();
-    console.log(`ok ${step} - ${name}`);
-  } catch (e) {
-    console.log(`not ok ${step} - ${name}\n${e.stack}`);
-    await browser.close();
-    process.exit(1);
-  }
+/// A fresh browser signed in with `token`.
+async function open(token, options) {
+  const opened = await fresh(options);
+  await signIn(opened.page, token);
+  return opened;
 }
 
 let anna;
@@ -144,6 +107,4 @@ await test("a flood from one number is limited after six calls within the hour",
 });
 
 await anna.context.close();
-await browser.close();
-assert.deepEqual(problems, [], "no script errors and no CSP violations");
-console.log("all browser tests passed");
+await finish();

@@ -5,55 +5,19 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { buttonNames, countOnScreen, focusRingsContrast } from "./checks.mjs";
+import { control, env, launch, LIVE_MS, PHONE, requireEnv, signIn } from "./harness.mjs";
 
-const env = process.env;
-for (const name of ["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS", "TTL_S"]) {
-  if (!env[name]) throw new Error(`${name} is not set: run this through cargo test --test browser`);
-}
+requireEnv(["LOTSE_URL", "CONTROL_URL", "ANNA_TOKEN", "OPERATOR_TOKEN", "ARTIFACTS", "TTL_S"]);
 const LOTSE = env.LOTSE_URL;
 const TTL_S = Number(env.TTL_S);
-const LIVE_MS = 2000; // "within two seconds of a change"
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-async function control(path, method = "POST") {
-  const resp = await fetch(env.CONTROL_URL + path, { method });
-  assert.equal(resp.status, 200, `control ${path}`);
-  return resp.json();
-}
 
 async function api(path, token) {
   const resp = await fetch(LOTSE + path, { headers: { Authorization: `Bearer ${token}` } });
   return { status: resp.status, body: await resp.json() };
 }
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const problems = [];
-
-/// A fresh browser (own cookies) with one page; page errors and CSP
-/// violations are collected and fail the run at the end.
-async function open(options = PHONE) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-  });
-  await page.goto(LOTSE + "/");
-  await page.locator("#signin").waitFor();
-  return { context, page };
-}
-
-async function signIn(page, token) {
-  await page.getByLabel("Ihr Zugangsschlüssel").fill(token);
-  await page.getByRole("button", { name: "Anmelden" }).click();
-}
+const { open, test, finish } = await launch();
 
 const showsStatus = (page, status, timeout = LIVE_MS) =>
   page.locator(`#status[data-status="${status}"]`).waitFor({ timeout });
@@ -61,19 +25,6 @@ const showsStatus = (page, status, timeout = LIVE_MS) =>
 /// A phone-size picture of what the screen shows now (no scrolling), for
 /// docs/page/ (README "The counsellor page").
 const shot = (page, name) => page.screenshot({ path: join(env.ARTIFACTS, `page-${name}.png`) });
-
-let step = 0;
-async function test(name, body) {
-  step += 1;
-  try {
-    await body();
-    console.log(`ok ${step} - ${name}`);
-  } catch (e) {
-    console.log(`not ok ${step} - ${name}\n${e.stack}`);
-    await browser.close();
-    process.exit(1);
-  }
-}
 
 let anna;
 
@@ -312,6 +263,4 @@ await test("close the page → after the lease TTL the counsellor is no longer r
   await control("/hangup/CA00000000000000000000000000000002");
 });
 
-await browser.close();
-assert.deepEqual(problems, [], "no script errors and no CSP violations");
-console.log("all browser tests passed");
+await finish();

@@ -36,6 +36,7 @@ mod servers;
 mod calls;
 mod checks;
 mod logs;
+mod pages;
 mod rng;
 mod wire;
 mod world;

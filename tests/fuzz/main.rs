@@ -28,6 +28,7 @@ mod http;
 mod loaders;
 mod parsers;
 mod storm;
+mod storm_requests;
 
 use proptest::prelude::ProptestConfig;
 

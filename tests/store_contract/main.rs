@@ -18,6 +18,7 @@ mod line_cases;
 mod lost_callback_cases;
 mod presence_cases;
 mod race;
+mod roster_deletions;
 mod roster_repair;
 mod script_fallback;
 

@@ -13,6 +13,7 @@
 mod audio;
 mod call;
 mod control;
+mod reply;
 mod ring;
 
 use std::sync::Arc;

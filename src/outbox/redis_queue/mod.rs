@@ -17,6 +17,8 @@
 //! - `…:caller:<call id>` — a consenting caller's number until their recording
 //!   arrives (expires after the join window).
 
+mod operator;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ use redis::{AsyncCommands, Script};
 use tokio::sync::OnceCell;
 
 use super::job::Job;
-use super::queue::{Claimed, Counts};
+use super::queue::Claimed;
 use super::redis_scripts::{ENQUEUE, NEXT};
 
 const STREAM: &str = "{lotse-outbox}:stream";
@@ -264,45 +266,6 @@ impl RedisQueue {
         .query_async(&mut c)
         .await?;
         Ok(())
-    }
-
-    pub async fn dead_letters(&self) -> anyhow::Result<Vec<Job>> {
-        let mut c = self.conn().await?;
-        let all: Vec<String> = c.hvals(DEAD).await?;
-        Ok(all.iter().filter_map(|j| Job::from_json(j)).collect())
-    }
-
-    pub async fn revive(&self, id: &str, job: &Job) -> anyhow::Result<()> {
-        let mut c = self.conn().await?;
-        let _: () = redis::pipe()
-            .atomic()
-            .hdel(DEAD, id)
-            .cmd("XADD")
-            .arg(STREAM)
-            .arg("*")
-            .arg("job")
-            .arg(job.to_json())
-            .arg("number")
-            .arg("")
-            .query_async(&mut c)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn counts(&self) -> anyhow::Result<Counts> {
-        let mut c = self.conn().await?;
-        let (queued, retrying, dead): (usize, usize, usize) = redis::pipe()
-            .cmd("XLEN")
-            .arg(STREAM)
-            .zcard(RETRY)
-            .hlen(DEAD)
-            .query_async(&mut c)
-            .await?;
-        Ok(Counts {
-            queued,
-            retrying,
-            dead,
-        })
     }
 }
 
