@@ -6,7 +6,8 @@
 //! cannot be reached at all. `keeper` decides what to do with each copy.
 //!
 //! Files are written durably (temporary name, `fsync` of the file, rename,
-//! `fsync` of the directory) with mode 0600: a copy may hold a consenting
+//! `fsync` of the directory) with mode 0600, in directories of mode 0700
+//! (`private_files`), ledger and markers too: a copy may hold a consenting
 //! caller's number, like the job in Redis. The file name is the job key
 //! (a hash of the recording id), never the caller.
 
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::job::{Job, JobKey};
+use super::private_files;
 
 /// One job in custody.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -58,8 +60,8 @@ impl Custody {
     /// callback or a stale queue entry never sends the email again.
     pub async fn mark_done(&self, key: &JobKey) -> std::io::Result<()> {
         let dir = self.dir.join("done");
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(self.done_path(key), b"").await?;
+        private_files::dir(&dir).await?;
+        private_files::write(&self.done_path(key), b"").await?;
         sync_dir(&dir).await
     }
 
@@ -79,8 +81,8 @@ impl Custody {
     /// that cannot be written only narrows nothing.
     pub async fn sending(&self, key: &JobKey) {
         let dir = self.dir.join("sending");
-        if tokio::fs::create_dir_all(&dir).await.is_ok() {
-            let _ = tokio::fs::write(self.sending_path(key), b"").await;
+        if private_files::dir(&dir).await.is_ok() {
+            let _ = private_files::write(&self.sending_path(key), b"").await;
         }
     }
 
@@ -184,7 +186,7 @@ impl Custody {
 /// renamed, and the directory flushed so the rename itself survives.
 pub async fn durable_write(dir: &Path, key: &JobKey, bytes: &[u8]) -> std::io::Result<()> {
     use tokio::io::AsyncWriteExt;
-    tokio::fs::create_dir_all(dir).await?;
+    private_files::dir(dir).await?;
     let tmp = dir.join(format!(".{key}.{}.tmp", uuid::Uuid::new_v4().simple()));
     let mut open = tokio::fs::OpenOptions::new();
     open.write(true).create_new(true);
@@ -270,6 +272,33 @@ mod tests {
             let path = dir.path().join("custody").join(&names[0]);
             let mode = std::fs::metadata(path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    /// With Redis, the ledger, the sending markers and the copies (which
+    /// may hold a caller's number) are as private as the local queue's
+    /// files: 0700 directories, 0600 files, also under a permissive umask.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn ledger_markers_and_copies_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let spool = root.path().join("spool");
+        let c = Custody::new(&spool);
+        c.keep(&kept("RE1")).await.unwrap();
+        c.mark_done(&JobKey::of("RE1")).await.unwrap();
+        c.sending(&JobKey::of("RE2")).await;
+        let custody = spool.join("custody");
+        for dir in [&spool, &custody, &custody.join("done"), &custody.join("sending")] {
+            assert_eq!(mode(dir), 0o700, "{}", dir.display());
+        }
+        for file in [
+            custody.join(format!("{}.json", JobKey::of("RE1"))),
+            custody.join("done").join(JobKey::of("RE1").as_str()),
+            custody.join("sending").join(JobKey::of("RE2").as_str()),
+        ] {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
         }
     }
 }
