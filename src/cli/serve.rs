@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tracing::{error, info, warn};
 
@@ -13,8 +14,15 @@ use crate::http::{shutdown_signal, App, Server};
 /// half a minute; cheap, since registering keeps everyone's state.
 const ROSTER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// How long a stopping `lotse serve` still replays kept store writes.
-const SHUTDOWN_DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a stopping `lotse serve` still replays kept store writes, at
+/// most: the replayer already ran while requests drained, and the whole
+/// stop must fit in [`STOP_WITHIN`].
+const SHUTDOWN_DRAIN: Duration = Duration::from_secs(5);
+
+/// From SIGTERM to exit, whatever clients and the store do: systemd's
+/// default stop timeout is 90 s, but a deploy should not wait, and the
+/// README promises 10 s. The runtime's own last 300 ms come after it.
+const STOP_WITHIN: Duration = Duration::from_secs(9);
 
 pub fn run(arg: &ConfigArg) -> ExitCode {
     let settings = match super::load(arg) {
@@ -84,16 +92,20 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         };
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
         info!(listen = %addr, config = %source, "lotse is answering");
-        let served = server.run(stopped(stop)).await;
+        let served = server.run(stopped(stop.clone())).await;
+        // Everything after the listener drained shares what is left of
+        // the stop budget, counted from the signal.
+        let deadline = stop.borrow().unwrap_or_else(Instant::now) + STOP_WITHIN;
+        let left = || deadline.saturating_duration_since(Instant::now());
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
         replayer.abort();
         // Kept store writes get a last chance; the store's deadlines end
         // whatever is still lost after it.
-        journal.drain(SHUTDOWN_DRAIN).await;
+        journal.drain(SHUTDOWN_DRAIN.min(left())).await;
         if let Some((_, task)) = metrics {
             // It drains alongside the main listener, with the same deadline.
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), task).await;
+            let _ = tokio::time::timeout(Duration::from_secs(1).min(left()), task).await;
         }
         match served {
             Ok(()) => ExitCode::SUCCESS,
@@ -105,22 +117,22 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
     });
     // Whatever still runs (a store call, a blocking file write) may not
     // hold the exit: SIGTERM ends the process within 10 s.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
+    runtime.shutdown_timeout(Duration::from_millis(300));
     code
 }
 
-/// `true` once SIGTERM or Ctrl-C arrived; every listener watches it.
-fn stop_on_signal() -> tokio::sync::watch::Receiver<bool> {
-    let (tx, rx) = tokio::sync::watch::channel(false);
+/// When SIGTERM or Ctrl-C arrived, once it did; every listener watches it.
+fn stop_on_signal() -> tokio::sync::watch::Receiver<Option<Instant>> {
+    let (tx, rx) = tokio::sync::watch::channel(None);
     tokio::spawn(async move {
         shutdown_signal().await;
-        tx.send_replace(true);
+        tx.send_replace(Some(Instant::now()));
         // Keep the sender: a dropped one would look like a signal too.
         std::future::pending::<()>().await;
     });
     rx
 }
 
-async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
-    let _ = stop.wait_for(|s| *s).await;
+async fn stopped(mut stop: tokio::sync::watch::Receiver<Option<Instant>>) {
+    let _ = stop.wait_for(Option::is_some).await;
 }

@@ -290,7 +290,12 @@ mod tests {
         c.mark_done(&JobKey::of("RE1")).await.unwrap();
         c.sending(&JobKey::of("RE2")).await;
         let custody = spool.join("custody");
-        for dir in [&spool, &custody, &custody.join("done"), &custody.join("sending")] {
+        for dir in [
+            &spool,
+            &custody,
+            &custody.join("done"),
+            &custody.join("sending"),
+        ] {
             assert_eq!(mode(dir), 0o700, "{}", dir.display());
         }
         for file in [

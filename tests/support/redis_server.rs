@@ -55,6 +55,27 @@ impl RedisServer {
         }
     }
 
+    /// Freezes the server (SIGSTOP): connections stay open but nothing is
+    /// answered, as a hung host or a dropped network path looks to lotse.
+    pub fn pause(&self) {
+        self.signal("STOP");
+    }
+
+    /// Lets a paused server answer again (SIGCONT), its data intact.
+    pub fn resume(&self) {
+        self.signal("CONT");
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.as_ref().expect("redis-server running").id();
+        // bash's own `kill`: no procps needed on a slim machine.
+        let sent = Command::new("bash")
+            .args(["-c", &format!("kill -{name} \"$0\""), &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -{name} redis-server");
+    }
+
     /// Starts the server again on the same port (empty: no persistence).
     pub fn restart(&mut self) {
         self.stop();
