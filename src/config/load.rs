@@ -54,31 +54,47 @@ pub fn load(path: Option<&Path>) -> Result<Settings, ConfigErrors> {
     Settings::build(file, &text, &source).map_err(|e| ConfigErrors(from_environment(e.0)))
 }
 
-/// `LOTSE_<SECTION>__<KEY>` overrides, as figment reads them.
+/// `LOTSE_<SECTION>__<KEY>` overrides, as figment reads them. The prefix
+/// is matched exactly (figment's own `prefixed` ignores case): a shell's
+/// `lotse_home` or `Lotse_Dir` is not configuration, while every `LOTSE_`
+/// name is, so a typo there is an error rather than silently ignored.
 fn environment() -> Env {
-    Env::prefixed("LOTSE_").ignore(&["config"]).split("__")
+    Env::raw()
+        .filter_map(|key| {
+            key.as_str()
+                .strip_prefix(PREFIX)
+                .map(|rest| rest.to_owned().into())
+        })
+        .ignore(&["config"])
+        .split("__")
+}
+
+const PREFIX: &str = "LOTSE_";
+
+/// The variable that set the config key `field` (`server.listen`), or a
+/// key under it or above it, as the operator spelled it.
+fn variable_for(field: &str) -> Option<String> {
+    let field = field.to_lowercase();
+    std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .find(|name| {
+            let Some(rest) = name.strip_prefix(PREFIX) else {
+                return false;
+            };
+            let key = rest.to_lowercase().replace("__", ".");
+            let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('.'));
+            key != "config" && (key == field || under(&field, &key) || under(&key, &field))
+        })
 }
 
 /// A value that came from the environment is found wrong only after the
 /// layers are merged: name the variable, not the file line the variable
 /// replaced (`LOTSE_SERVER__LISTEN`, never `built-in defaults:21`).
 fn from_environment(errors: Vec<ConfigError>) -> Vec<ConfigError> {
-    let keys: Vec<String> = environment()
-        .iter()
-        .map(|(key, _)| key.as_str().to_lowercase())
-        .collect();
     errors
         .into_iter()
         .map(|mut e| {
-            let field = e.field.to_lowercase();
-            let key = keys.iter().find(|k| {
-                field == **k
-                    || field
-                        .strip_prefix(k.as_str())
-                        .is_some_and(|r| r.starts_with('.'))
-            });
-            if let Some(key) = key {
-                let var = format!("LOTSE_{}", key.replace('.', "__").to_uppercase());
+            if let Some(var) = variable_for(&e.field) {
                 e.file = format!("environment variable {var}");
                 e.line = None;
             }
@@ -133,7 +149,8 @@ fn locate(e: figment::Error, text: &str, source: &Source) -> ConfigError {
         .as_ref()
         .is_some_and(|m| m.name.contains("environment"));
     if from_env {
-        let var = format!("LOTSE_{}", path.join("__").to_uppercase());
+        let var = variable_for(&field)
+            .unwrap_or_else(|| format!("{PREFIX}{}", path.join("__").to_uppercase()));
         return ConfigError::new(format!("environment variable {var}"), None, field, message);
     }
     let keys: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -196,6 +213,31 @@ mod tests {
             assert_eq!(file.server.listen, "0.0.0.0:9999");
             use secrecy::ExposeSecret;
             assert_eq!(file.twilio.auth_token.unwrap().expose_secret(), "12345");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn only_an_upper_case_prefix_is_configuration() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("lotse_home", "/opt/lotse");
+            jail.set_env("Lotse_Dir", "/opt");
+            load(None).expect("not LOTSE_ names: ignored");
+            jail.set_env("LOTSE_HOME", "/opt/lotse");
+            let errs = load(None).unwrap_err().0;
+            assert_eq!(errs[0].file, "environment variable LOTSE_HOME", "{errs:?}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_typo_in_a_section_names_the_whole_variable() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LOTSE_SERVR__LISTEN", "1");
+            let errs = load(None).unwrap_err().0;
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(errs[0].file, "environment variable LOTSE_SERVR__LISTEN");
+            assert_eq!(errs[0].field, "servr");
             Ok(())
         });
     }
