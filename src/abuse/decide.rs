@@ -16,9 +16,6 @@ pub struct Facts {
     pub calls_this_hour: u64,
     /// Withheld calls in the current minute's window, this one included.
     pub withheld_this_minute: u64,
-    /// The number is a configured counsellor's (presence by phone): never
-    /// limited, however often they call in a shift.
-    pub counsellor: bool,
 }
 
 /// What happens to a new call before the flow starts.
@@ -59,9 +56,7 @@ pub fn decide(settings: &Abuse, facts: &Facts) -> Verdict {
         return Verdict::Blocked;
     }
     match settings.max_calls_per_hour {
-        Some(max) if !facts.counsellor && facts.calls_this_hour > u64::from(max) => {
-            Verdict::Limited
-        }
+        Some(max) if facts.calls_this_hour > u64::from(max) => Verdict::Limited,
         _ => Verdict::Pass,
     }
 }
@@ -89,11 +84,6 @@ mod tests {
         assert_eq!(decide(&s, &call(6)), Verdict::Pass);
         assert_eq!(decide(&s, &call(7)), Verdict::Limited);
         assert_eq!(decide(&settings(None, None), &call(700)), Verdict::Pass);
-        let counsellor = Facts {
-            counsellor: true,
-            ..call(70)
-        };
-        assert_eq!(decide(&s, &counsellor), Verdict::Pass);
     }
 
     #[test]

@@ -41,8 +41,7 @@ pub use hash::{parse_hash, Keys};
 pub use screen::answer_for;
 pub use series::AbuseSeries;
 
-use crate::call::E164Number;
-use crate::config::{Phone, Settings};
+use crate::config::Settings;
 use crate::kv::{Kv, Result};
 use crate::metrics::Metrics;
 use crate::routing::CounsellorId;
@@ -52,8 +51,6 @@ pub struct Abuse {
     settings: crate::config::Abuse,
     keys: Keys,
     kv: Kv,
-    /// Counsellors' own numbers: never flood-limited (presence by phone).
-    exempt: Vec<E164Number>,
     default_lang: String,
     tz: chrono_tz::Tz,
     metrics: Arc<Metrics>,
@@ -76,20 +73,11 @@ pub enum Blocked {
 
 impl Abuse {
     pub fn new(settings: &Settings, kv: Kv, metrics: Arc<Metrics>) -> Abuse {
-        let exempt = settings
-            .counsellors
-            .iter()
-            .filter_map(|c| match &c.phone {
-                Phone::Number(n) => Some(n.clone()),
-                Phone::Sip(_) => None,
-            })
-            .collect();
         let series = AbuseSeries::new(&metrics.registry);
         Abuse {
             keys: Keys::new(&settings.abuse.keys),
             settings: settings.abuse.clone(),
             kv,
-            exempt,
             default_lang: settings.flow.default_language.clone(),
             tz: settings.schedule.tz,
             metrics,

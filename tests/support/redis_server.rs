@@ -55,17 +55,21 @@ impl RedisServer {
         }
     }
 
+    // Not every binary that includes this file freezes Redis.
+    #[allow(dead_code)]
     /// Freezes the server (SIGSTOP): connections stay open but nothing is
     /// answered, as a hung host or a dropped network path looks to lotse.
     pub fn pause(&self) {
         self.signal("STOP");
     }
 
+    #[allow(dead_code)]
     /// Lets a paused server answer again (SIGCONT), its data intact.
     pub fn resume(&self) {
         self.signal("CONT");
     }
 
+    #[allow(dead_code)]
     fn signal(&self, name: &str) {
         let pid = self.child.as_ref().expect("redis-server running").id();
         // bash's own `kill`: no procps needed on a slim machine.

@@ -38,7 +38,6 @@ impl AbuseArgs {
             banned: self.caller_blocked,
             calls_this_hour: self.calls_this_hour.unwrap_or(1),
             withheld_this_minute: self.withheld_this_minute.unwrap_or(1),
-            counsellor: false,
         })
     }
 }
