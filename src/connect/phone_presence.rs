@@ -91,13 +91,19 @@ pub async fn answer(
         "menu" => "menu",
         _ => return Ok(Next::CallerFlow),
     };
+    if stage == "pin" && a.digits.is_empty() {
+        // Nothing entered: back to the caller flow, nothing touched, so no
+        // marker is used either. Otherwise the same question, asked again
+        // after `*` within the same second (same turn, same time), would
+        // meet this answer's marker and look like a replay.
+        return Ok(Next::CallerFlow);
+    }
     if !presence_turns::first_use(kv, call, stage, &a.progress, ctx.now).await? {
         info!(stage, "presence answer replayed or stale; ignored");
         return Ok(Next::Actions(vec![Action::Hangup]));
     }
     let counsellor = counsellor_calling(ctx, caller);
     match (stage, counsellor) {
-        ("pin", _) if a.digits.is_empty() => Ok(Next::CallerFlow),
         ("pin", c) => pin(ctx, kv, call, c, a.digits).await,
         ("menu", Some(c)) => {
             let presence = match a.digits {

@@ -188,6 +188,39 @@ async fn a_replayed_or_late_presence_answer_changes_nothing() {
     assert_eq!(app.status("c5").await, Status::Away);
 }
 
+/// A quick caller (or a script): a wrong PIN, no answer to the next PIN
+/// question (back to the menu), `*` again and the right PIN, all within
+/// one second. The PIN question asked again is a new question, not a
+/// replay of the one left unanswered.
+#[tokio::test]
+async fn a_pin_question_asked_again_within_a_second_is_not_a_replay() {
+    let redis = RedisServer::start();
+    let app = instance(&redis, OPEN).await;
+    let ask = star(&app, C5_PHONE, "CAquick").await;
+    let wrong = enter(&app, C5_PHONE, "CAquick", ask, &["0000"]).await;
+    assert!(wrong.body.contains("PIN stimmt nicht"), "{}", wrong.body);
+    let back = app
+        .voice(
+            &gather_action(&wrong.body),
+            &from(C5_PHONE, "CAquick", Some("")),
+        )
+        .await;
+    let menu = app.follow("CAquick", &back.body).await;
+    let again = app
+        .voice(
+            &gather_action(&menu.body),
+            &from(C5_PHONE, "CAquick", Some("*")),
+        )
+        .await;
+    assert!(again.body.contains("PIN"), "{}", again.body);
+    let opened = enter(&app, C5_PHONE, "CAquick", again, &["4711"]).await;
+    assert!(
+        opened.body.contains("drücken Sie die 1") || opened.body.contains("Drücken Sie die 1"),
+        "the right PIN opens the presence menu: {}",
+        opened.body
+    );
+}
+
 /// What the caller hears, without the callback URLs (which carry the turn).
 fn speech(twiml: &str) -> Vec<String> {
     twiml
