@@ -244,14 +244,14 @@ const PIN_WRONG: Words = (
 );
 const STATUS: Words = ("Ihr Status: {status}.", "Your status: {status}.");
 const MENU: Words = (
-    "Für verfügbar drücken Sie die 1, für Pause die 2, zum Abmelden die 3.",
-    "For available press 1, for a pause press 2, to sign off press 3.",
+    "Um verfügbar zu sein, drücken Sie die 1, für eine Pause die 2, zum Abmelden die 3.",
+    "To be available, press 1; for a break, press 2; to sign off, press 3.",
 );
 const NOW_AVAILABLE: Words = (
     "Sie sind jetzt verfügbar und werden angerufen. Bis später.",
     "You are now available and will be called. Goodbye.",
 );
-const NOW_AWAY: Words = ("Sie sind jetzt in Pause.", "You are now on a pause.");
+const NOW_AWAY: Words = ("Sie sind jetzt in der Pause.", "You are now on a break.");
 const NOW_OFFLINE: Words = (
     "Sie sind jetzt abgemeldet. Danke für Ihren Einsatz.",
     "You are now signed off. Thank you.",
@@ -260,7 +260,7 @@ const NOW_OFFLINE: Words = (
 fn status_word(s: Status) -> Words {
     match s {
         Status::Available => ("verfügbar", "available"),
-        Status::Away => ("Pause", "pause"),
+        Status::Away => ("Pause", "on a break"),
         Status::Offline => ("abgemeldet", "signed off"),
         Status::Ringing => ("es klingelt", "ringing"),
         Status::InCall => ("im Gespräch", "in a call"),
