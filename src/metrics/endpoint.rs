@@ -54,17 +54,34 @@ async fn metrics(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
 }
 
 /// Counts and times a request under its matched route (`/twilio/voice`,
-/// never the raw path with its query or ids); `unmatched` for 404s.
+/// never the raw path with its query or ids); `unmatched` for 404s. Two
+/// kinds are kept out of their own series, so that nothing a client sends
+/// adds one: a method outside the standard nine (no route takes it; it
+/// counts under the preset `unmatched`/`other`), and `/metrics` itself
+/// (Prometheus records its own scrapes).
 pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
+    if route == "/metrics" {
+        return next.run(req).await;
+    }
     let method = method_label(req.method());
+    let route = match method {
+        "other" => "unmatched".to_owned(),
+        _ => route,
+    };
     let started = Instant::now();
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
+    let code = response.status().as_u16();
+    // A made-up method is refused one of two ways; both series are preset.
+    let status = match method {
+        "other" if code == 404 => "404".to_owned(),
+        "other" => "405".to_owned(),
+        _ => code.to_string(),
+    };
     m.http_requests
         .with_label_values(&[&route, method, &status])
         .inc();

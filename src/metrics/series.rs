@@ -168,6 +168,12 @@ impl Metrics {
         for r in ["ended", "failed", "no_token"] {
             self.sipgate_hangups.with_label_values(&[r]);
         }
+        // Where made-up methods count (see `endpoint::track`).
+        for status in ["404", "405"] {
+            self.http_requests
+                .with_label_values(&["unmatched", "other", status]);
+        }
+        self.http_duration.with_label_values(&["unmatched"]);
         for r in ["delivered", "spooled", "failed", "dead_letter"] {
             self.emails_sent.with_label_values(&[r]);
         }
