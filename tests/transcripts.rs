@@ -172,7 +172,13 @@ fn five_minutes_in_line_keep_company() {
 fn the_transcript_shows_the_voice_of_every_sentence() {
     let text = simulate(SCENARIOS[3].2, false);
     for line in text.lines().filter(|l| l.contains("] say")) {
-        assert!(line.contains("say (de-DE, Polly.Vicki-Neural): "), "{line}");
+        // The menu's offer of English is said by the English voice.
+        let english = line.contains("For English, please press 9.");
+        let voice = match english {
+            true => "say (en-GB, Polly.Amy-Neural): ",
+            false => "say (de-DE, Polly.Vicki-Neural): ",
+        };
+        assert!(line.contains(voice), "{line}");
     }
     let en = simulate(SCENARIOS[2].2, false);
     assert!(

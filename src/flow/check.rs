@@ -111,22 +111,32 @@ pub fn check(flow: &Flow, audio_dir: Option<&Path>) -> Vec<Finding> {
                 add(&["prompts", name], format!("no text for language {lang:?}"));
             }
         }
-        for (lang, text) in &prompt.text {
+        let texts = prompt
+            .text
+            .iter()
+            .map(|(l, t)| (l, t, vec![name.as_str(), l]));
+        let also = prompt
+            .also
+            .iter()
+            .map(|(l, t)| (l, t, vec![name.as_str(), "also", l]));
+        for (lang, text, at) in texts.chain(also) {
+            let mut path = vec!["prompts"];
+            path.extend(at);
             if !flow.languages.contains_key(lang) {
                 add(
-                    &["prompts", name, lang],
+                    &path,
                     format!("language {lang:?} is not declared under [languages]"),
                 );
             }
             for p in placeholders(text) {
                 if !allowed.contains(&p) {
                     add(
-                        &["prompts", name, lang],
+                        &path,
                         format!("unknown placeholder {{{p}}}; known: {}", allowed.join(", ")),
                     );
                 } else if p == "hours" && !can_speak_hours(lang) {
                     add(
-                        &["prompts", name, lang],
+                        &path,
                         format!(
                             "{{hours}} cannot be spoken in language {lang:?}; write the hours out"
                         ),

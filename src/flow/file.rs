@@ -255,12 +255,19 @@ impl Step {
 /// One prompt: TTS text per language, and optionally a recording per
 /// language (a file in `call-flows/audio/`) that is played instead.
 ///
-/// Every key but `audio` is a language code, so a misspelt key shows up as a
-/// language the flow does not declare, which [`super::check`] reports.
+/// Every key but `audio` and `also` is a language code, so a misspelt key
+/// shows up as a language the flow does not declare, which [`super::check`]
+/// reports.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Prompt {
     #[serde(default)]
     pub audio: BTreeMap<String, String>,
+    /// Sentences for speakers of another language, spoken after the text
+    /// in that language's own voice ("For English, please press 9." by an
+    /// English voice in a German menu); not played to callers who already
+    /// hear that language.
+    #[serde(default)]
+    pub also: BTreeMap<String, String>,
     #[serde(flatten)]
     pub text: BTreeMap<String, String>,
 }

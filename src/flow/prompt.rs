@@ -43,22 +43,31 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 /// The actions that play `prompt` in `lang`. Validation guarantees the text
 /// exists; an empty one is skipped rather than sent as silence.
 pub fn play(flow: &Flow, prompt: &Prompt, lang: &str, sit: &Situation<'_>) -> Vec<Action> {
-    if let Some(file) = prompt.audio.get(lang) {
-        return vec![Action::Play { file: file.clone() }];
-    }
-    let Some(template) = prompt.text.get(lang) else {
-        return vec![];
+    let mut out = match (prompt.audio.get(lang), prompt.text.get(lang)) {
+        (Some(file), _) => vec![Action::Play { file: file.clone() }],
+        (None, Some(template)) => say(flow, template, lang, sit).into_iter().collect(),
+        (None, None) => Vec::new(),
     };
+    for (other, template) in &prompt.also {
+        if other != lang {
+            out.extend(say(flow, template, other, sit));
+        }
+    }
+    out
+}
+
+/// `template` filled in and spoken in `lang`'s language and voice.
+fn say(flow: &Flow, template: &str, lang: &str, sit: &Situation<'_>) -> Option<Action> {
     let text = fill(template, lang, sit);
     if text.is_empty() {
-        return vec![];
+        return None;
     }
     let language = flow.languages.get(lang);
-    vec![Action::Say(Speech {
+    Some(Action::Say(Speech {
         text,
         tts_lang: language.map_or_else(|| lang.to_owned(), |l| l.tts.clone()),
         voice: language.and_then(|l| l.voice.clone()),
-    })]
+    }))
 }
 
 fn fill(template: &str, lang: &str, sit: &Situation<'_>) -> String {
@@ -153,5 +162,58 @@ mod tests {
     #[test]
     fn placeholders_are_found() {
         assert_eq!(placeholders("a {x} b {y}. {z"), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn also_sentences_are_said_in_their_own_voice_to_the_others_only() {
+        let settings = crate::config::load(None).unwrap();
+        let flow = &settings.flow;
+        let sit = crate::http::situation(&settings, chrono::Utc::now());
+        let menu = &flow.prompts["menu"];
+        let voices = |lang: &str| -> Vec<(String, String, Option<String>)> {
+            play(flow, menu, lang, &sit)
+                .into_iter()
+                .map(|a| match a {
+                    Action::Say(s) => (s.text, s.tts_lang, s.voice),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        let de = voices("de");
+        assert_eq!(de.len(), 2, "{de:?}");
+        assert_eq!(de[0].1, "de-DE");
+        assert_eq!(
+            de[1],
+            (
+                "For English, please press 9.".to_owned(),
+                "en-GB".to_owned(),
+                Some("Polly.Amy-Neural".to_owned())
+            )
+        );
+        let en = voices("en");
+        assert_eq!(
+            en.len(),
+            1,
+            "an English caller hears no offer of English: {en:?}"
+        );
+    }
+
+    #[test]
+    fn an_also_sentence_needs_a_declared_language() {
+        use crate::flow::load::{parse, BUILT_IN};
+        let from = "\nalso.en = \"For English, please press 9.\"";
+        assert!(BUILT_IN.contains(from));
+        let text = BUILT_IN.replacen(from, "\nalso.fr = \"Pour le français, tapez 8.\"", 1);
+        let errors: Vec<String> = parse("flow.toml", &text, None)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("prompts.menu.also.fr: language \"fr\" is not declared")),
+            "{errors:?}"
+        );
     }
 }

@@ -65,7 +65,7 @@ pub fn when_down(settings: &Settings, lang: &str) -> String {
         .map(|p| {
             let spoken = flow::Prompt {
                 audio: BTreeMap::new(),
-                text: p.text.clone(),
+                ..p.clone()
             };
             flow::play(&settings.flow, &spoken, lang, &sit)
         })
