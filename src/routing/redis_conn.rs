@@ -74,7 +74,10 @@ impl Conn {
     /// One command (`FCALL`, `FUNCTION LOAD`), routed by its key on a cluster.
     pub async fn query<T: FromRedisValue>(&self, cmd: &Cmd) -> Result<T> {
         Ok(match self.clone() {
-            Conn::Single(mut c) => cmd.query_async(&mut c).await?,
+            Conn::Single(mut c) => match cmd.query_async(&mut c).await {
+                Err(e) if stale(&e) => cmd.query_async(&mut c).await?,
+                other => other?,
+            },
             Conn::Cluster(mut c) => cmd.query_async(&mut c).await?,
         })
     }
@@ -82,8 +85,23 @@ impl Conn {
     /// EVALSHA, loading the script first where the server lost it (restart).
     pub async fn eval<T: FromRedisValue>(&self, inv: &ScriptInvocation<'_>) -> Result<T> {
         Ok(match self.clone() {
-            Conn::Single(mut c) => inv.invoke_async(&mut c).await?,
+            Conn::Single(mut c) => match inv.invoke_async(&mut c).await {
+                Err(e) if stale(&e) => inv.invoke_async(&mut c).await?,
+                other => other?,
+            },
             Conn::Cluster(mut c) => inv.invoke_async(&mut c).await?,
         })
     }
+}
+
+/// The connection was already dead when the command was written (Redis
+/// restarted or a proxy dropped it while this instance was idle): the
+/// manager learns it only now and reconnects, so the command is sent once
+/// more, on the new connection. A caller must not hear "nobody available"
+/// for a restart that is over. Every store operation is idempotent, so a
+/// command that did run before the drop is harmless to repeat; a timeout
+/// is not retried (the command may still be running, and the caller's
+/// budget is spent).
+fn stale(e: &redis::RedisError) -> bool {
+    e.is_connection_dropped() && !e.is_timeout()
 }

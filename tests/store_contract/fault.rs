@@ -37,3 +37,25 @@ async fn redis_outage_is_an_error_then_heals() {
     available(&store, &["anna"], 3).await;
     assert_eq!(claim(&store, "CA1", 4).await.as_deref(), Some("anna"));
 }
+
+/// Redis restarts while this instance is idle (a deploy, a crash with
+/// persistence): the connection it holds is dead, and nobody has noticed
+/// yet. The first operation afterwards, a caller's claim, must succeed on
+/// a fresh connection instead of failing into "nobody available".
+#[tokio::test]
+async fn the_first_operation_after_an_unnoticed_restart_succeeds() {
+    let mut server = RedisServer::start();
+    let store = Store::Redis(redis_store(&server));
+    store.register(&id("anna"), &[de()], t(0)).await.unwrap();
+    available(&store, &["anna"], 1).await;
+
+    server.restart();
+    // Nothing touched the store in between: the first thing it hears of
+    // the restart is this operation.
+    store
+        .register(&id("anna"), &[de()], t(2))
+        .await
+        .expect("the first operation after a restart");
+    available(&store, &["anna"], 3).await;
+    assert_eq!(claim(&store, "CA2", 4).await.as_deref(), Some("anna"));
+}
