@@ -4,7 +4,8 @@
 //! journal for replay, a webhook in flight that needs the store, a genuine
 //! callback whose body arrives slowly, clients that never read what they
 //! asked for, and fifty bodies trickling in. Draining requests, the journal's last
-//! replay and the metrics listener share one budget counted from the signal.
+//! replay and the metrics listener share one budget counted from the signal;
+//! what the store never took is saved for the next instance to replay.
 
 #[allow(dead_code)]
 #[path = "support/lotse_binary.rs"]
@@ -39,7 +40,14 @@ fn pending_writes(lotse: &Lotse) -> u64 {
 #[test]
 fn sigterm_exits_within_ten_seconds_with_the_store_frozen_and_a_write_kept() {
     let redis = RedisServer::start();
-    let mut lotse = Lotse::start(&[("LOTSE_REDIS__URL", &redis.url())], None);
+    let spool = tempfile::tempdir().unwrap();
+    let spool_dir = spool.path().to_str().unwrap().to_owned();
+    let env = [
+        ("LOTSE_REDIS__URL", redis.url()),
+        ("LOTSE_EMAIL__SPOOL_DIR", spool_dir),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut lotse = Lotse::start(&env, None);
 
     redis.pause();
     // A call ends while the store hangs: answered at once, its end kept.
@@ -131,7 +139,19 @@ fn sigterm_exits_within_ten_seconds_with_the_store_frozen_and_a_write_kept() {
     assert!(took < Duration::from_secs(10), "SIGTERM took {took:?}");
     let log = lotse.log();
     assert!(
-        log.contains("kept writes are lost"),
-        "the lost write is reported:\n{log}"
+        log.contains("store writes saved for the next instance"),
+        "the kept writes are saved, not lost:\n{log}"
     );
+
+    // The next instance on the same spool (Redis is back) replays them.
+    let next = Lotse::start(&env, None);
+    let log = next.log();
+    assert!(
+        log.contains("took over store writes saved by a stopped instance"),
+        "{log}"
+    );
+    let saved = std::fs::read_dir(spool.path().join("journal"))
+        .unwrap()
+        .count();
+    assert_eq!(saved, 0, "each saved file is taken once and removed");
 }

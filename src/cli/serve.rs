@@ -65,9 +65,22 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        tokio::spawn(crate::routing::keep_registered(app.store.clone(), app.team(), ROSTER_EVERY));
+        tokio::spawn(crate::routing::keep_registered(
+            app.store.clone(),
+            app.team(),
+            ROSTER_EVERY,
+            app.clock.clone(),
+        ));
         if app.sipgate.is_some() {
             tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
+        }
+        // Store writes an earlier instance could not deliver before it
+        // stopped (a deploy during an outage): this one replays them.
+        let saved_writes = app.settings.email.spool_dir.join("journal");
+        match app.journal.take_saved(&saved_writes).await {
+            Ok(0) => {}
+            Ok(n) => info!(writes = n, "took over store writes saved by a stopped instance"),
+            Err(e) => warn!(error = %e, dir = %saved_writes.display(), "cannot read saved store writes"),
         }
         let replayer = crate::connect::journal::spawn(app.journal.clone());
         let journal = app.journal.clone();
@@ -102,7 +115,12 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         replayer.abort();
         // Kept store writes get a last chance; the store's deadlines end
         // whatever is still lost after it.
-        journal.drain(SHUTDOWN_DRAIN.min(left())).await;
+        if journal.drain(SHUTDOWN_DRAIN.min(left())).await > 0 {
+            match journal.save(&saved_writes).await {
+                Ok(n) => info!(writes = n, "store writes saved for the next instance to replay"),
+                Err(e) => error!(error = %e, "cannot save the kept store writes; they are lost (the store's deadlines end what they held)"),
+            }
+        }
         if let Some((_, task)) = metrics {
             // It drains alongside the main listener, with the same deadline.
             let _ = tokio::time::timeout(Duration::from_secs(1).min(left()), task).await;

@@ -22,7 +22,7 @@ pub mod job;
 mod keeper;
 mod local_queue;
 pub mod mail;
-mod private_files;
+pub(crate) mod private_files;
 pub mod queue;
 mod redis_queue;
 mod redis_scripts;

@@ -5,10 +5,13 @@
 //! The same task logs what the store did on its own meanwhile (a call ended
 //! at its deadline, an entry rebuilt): counsellor ids only, never a caller.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tracing::{info, warn};
+
+use crate::clock::Clock;
 
 use super::{CounsellorId, PoolId, Store, StoreError, StoreEvent};
 
@@ -19,12 +22,16 @@ pub struct Member {
     pub pools: Vec<PoolId>,
 }
 
-pub async fn register_all(store: &Store, team: &[Member]) -> Result<(), StoreError> {
+pub async fn register_all(
+    store: &Store,
+    team: &[Member],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let pairs: Vec<_> = team
         .iter()
         .map(|m| (m.id.clone(), m.pools.clone()))
         .collect();
-    store.register_many(&pairs, Utc::now()).await
+    store.register_many(&pairs, now).await
 }
 
 /// Logs each event once; the counsellor id names a role, not a person's
@@ -47,12 +54,19 @@ pub fn log_events(events: &[StoreEvent]) {
 /// Registers the team now and then every `every`, logging only changes
 /// between "reachable" and "not reachable" so an outage is one line, not
 /// one per tick.
-pub async fn keep_registered(store: Store, team: Vec<Member>, every: Duration) {
+pub async fn keep_registered(
+    store: Store,
+    team: Vec<Member>,
+    every: Duration,
+    clock: Arc<dyn Clock>,
+) {
     let mut healthy = None;
     loop {
         let done = async {
-            register_all(&store, &team).await?;
-            store.take_events(Utc::now()).await
+            // The app's clock, as for every other store operation: the store
+            // applies deadlines at the `now` it is given.
+            register_all(&store, &team, clock.now()).await?;
+            store.take_events(clock.now()).await
         };
         match done.await {
             Ok(events) => {

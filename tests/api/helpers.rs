@@ -60,9 +60,13 @@ pub async fn spawn_app(at: &str) -> TestApp {
 pub async fn spawn_with(settings: Settings, at: &str) -> TestApp {
     let clock = Arc::new(FixedClock::new(instant(at)));
     let app = App::new(settings, clock.clone()).expect("store");
-    lotse::routing::register_all(&app.store, &app.team())
-        .await
-        .expect("roster");
+    lotse::routing::register_all(
+        &app.store,
+        &app.team(),
+        lotse::clock::Clock::now(clock.as_ref()),
+    )
+    .await
+    .expect("roster");
     let server = Server::bind(app.clone(), "127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");

@@ -190,7 +190,7 @@ async fn serve(
     addr: SocketAddr,
 ) -> (Running, SocketAddr) {
     let app = App::new(settings.clone(), clock.clone()).expect("store");
-    lotse::routing::register_all(&app.store, &app.team())
+    lotse::routing::register_all(&app.store, &app.team(), app.clock.now())
         .await
         .expect("roster in redis");
     let server = Server::bind(app.clone(), addr).await.expect("bind");

@@ -139,7 +139,8 @@ async fn two_hundred_calls_survive_redis_outages_and_a_flushall() {
 /// The roster, as `serve` registers it (retrying while Redis warms up).
 async fn register(app: &App) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while let Err(e) = lotse::routing::register_all(&app.store, &app.team()).await {
+    while let Err(e) = lotse::routing::register_all(&app.store, &app.team(), app.clock.now()).await
+    {
         assert!(std::time::Instant::now() < deadline, "roster: {e}");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }

@@ -237,7 +237,8 @@ impl World {
             Event::Presence => self.presence().await,
             Event::Roster => {
                 let app = &self.nodes[0].app;
-                let _ = lotse::routing::register_all(&app.store, &app.team()).await;
+                let _ =
+                    lotse::routing::register_all(&app.store, &app.team(), app.clock.now()).await;
             }
             Event::Kill { for_s } => {
                 self.redis.stop();

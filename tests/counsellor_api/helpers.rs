@@ -58,7 +58,7 @@ pub struct Reply {
 pub async fn spawn(settings: Settings) -> TestApp {
     let clock = Arc::new(FixedClock::new(instant(OPEN)));
     let app = App::new(settings, clock.clone()).expect("store");
-    let _ = lotse::routing::register_all(&app.store, &app.team()).await;
+    let _ = lotse::routing::register_all(&app.store, &app.team(), instant(OPEN)).await;
     let server = Server::bind(app, "127.0.0.1:0".parse().unwrap())
         .await
         .expect("bind");

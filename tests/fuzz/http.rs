@@ -44,7 +44,7 @@ fn world() -> World {
     let clock = Arc::new(FixedClock::new(instant("2026-03-30T10:00:00+02:00")));
     let app = rt.block_on(async {
         let app = App::with_store(settings, clock.clone(), Store::Memory(MemoryStore::new()));
-        lotse::routing::register_all(&app.store, &app.team())
+        lotse::routing::register_all(&app.store, &app.team(), app.clock.now())
             .await
             .unwrap();
         app

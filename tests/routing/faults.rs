@@ -35,7 +35,7 @@ async fn redis_down_gives_the_fallback_and_routing_heals_when_it_returns() {
     // Back, but empty (no persistence): the roster task registers the team
     // again; the counsellor signs in again. The same store reconnects itself.
     redis.restart();
-    lotse::routing::register_all(&app.app.store, &app.app.team())
+    lotse::routing::register_all(&app.app.store, &app.app.team(), app.clock.now())
         .await
         .expect("store reconnected");
     app.set("c5", Presence::Available).await;

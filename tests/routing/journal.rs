@@ -194,3 +194,45 @@ async fn the_journal_is_bounded_keeps_a_repeat_once_and_drains_in_order() {
     assert_eq!(kept.call_ended(&calls[2], now, wrap).await, Some(false));
     assert_eq!(kept.call_ended(&calls[0], now, wrap).await, Some(true));
 }
+
+/// A deploy during an outage: the instance that kept a call's end stops
+/// before Redis returns. What it kept is saved to the spool; the next
+/// instance takes it over and frees the counsellor once Redis is back,
+/// with no new callback.
+#[tokio::test]
+async fn writes_kept_at_a_stop_are_replayed_by_the_next_instance() {
+    let mut redis = persistent_redis();
+    let spool = tempfile::tempdir().unwrap();
+    let saved = spool.path().join("journal");
+    let app = instance(&redis, OPEN).await;
+    app.set("c3", Presence::Available).await;
+    let ring = app.wants_counsellor("CAdeploy").await;
+    assert_eq!(dialled(&ring.body).as_deref(), Some("c3"));
+    let (answer, leg) = pick_up(&app, "CAdeploy", &ring.body).await;
+    press(&app, &answer, &leg, "1").await;
+    assert_eq!(app.status("c3").await, Status::InCall);
+
+    redis.stop();
+    assert_eq!(hung_up(&app, "CAdeploy").await.status, 200);
+    assert_eq!(app.app.journal.len(), 1);
+    // The stop: the last replay fails, what is kept is saved.
+    assert_eq!(app.app.journal.drain(Duration::from_millis(300)).await, 1);
+    assert_eq!(app.app.journal.save(&saved).await.unwrap(), 1);
+    drop(app);
+
+    redis.restart();
+    let next = instance(&redis, OPEN).await;
+    assert_eq!(next.app.journal.take_saved(&saved).await.unwrap(), 1);
+    assert_eq!(std::fs::read_dir(&saved).unwrap().count(), 0, "taken once");
+    assert_eq!(next.app.journal.take_saved(&saved).await.unwrap(), 0);
+    let replayer = journal::spawn(next.app.journal.clone());
+    let reached = until_status(
+        &next,
+        "c3",
+        &[Status::WrapUp, Status::Available],
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(reached, Status::WrapUp);
+    replayer.abort();
+}

@@ -26,15 +26,17 @@
 //!   (counted, logged); the store's own deadlines (ring, `in_call`, line)
 //!   end what it held. A write the store refuses with an error no retry
 //!   cures is given up after [`MAX_REFUSALS`] tries.
-//! - **Per instance, in memory.** A crash loses what is kept; the same
-//!   deadlines are the backstop. On shutdown `lotse serve` gives the journal
-//!   a last chance ([`Journal::drain`]).
+//! - **Per instance, in memory; saved at a stop.** On shutdown `lotse serve`
+//!   gives the journal a last chance ([`Journal::drain`]) and saves what is
+//!   still kept to the spool, for the next instance to take over (`saved`).
+//!   A crash loses what is kept; the same deadlines are the backstop.
 //!
 //! [`spawn`] runs the replayer: right after a write is kept, then with
 //! backoff from [`BACKOFF_FIRST`] to [`BACKOFF_MAX`], so once the store is
 //! back every kept write lands within about a second.
 
 mod replay;
+mod saved;
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};

@@ -72,7 +72,7 @@ impl Journal {
     }
 
     /// A last replay before the process exits, for at most `within`;
-    /// returns how many writes are lost.
+    /// returns how many writes the store has not taken.
     pub async fn drain(&self, within: Duration) -> usize {
         let _ = tokio::time::timeout(within, async {
             while !self.is_empty() && self.settle().await.is_err() {
@@ -82,7 +82,10 @@ impl Journal {
         .await;
         let lost = self.len();
         if lost > 0 {
-            warn!(writes = lost, "store still unreachable at shutdown; kept writes are lost (the store's deadlines end what they held)");
+            warn!(
+                writes = lost,
+                "store still unreachable at shutdown; kept writes not delivered"
+            );
         }
         lost
     }

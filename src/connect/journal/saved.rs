@@ -1,0 +1,167 @@
+//! What outlives a stop. `lotse serve` stopping while the store is still
+//! away (a deploy during a Redis outage) would lose what the journal kept,
+//! and a counsellor whose call ended meanwhile would stay `in_call` until
+//! the store's `max_call_s` backstop. So the writes still kept at the end
+//! are saved to `<spool_dir>/journal/`, one file per stop, and the next
+//! instance that starts on that spool takes them over and replays them as
+//! its own, at their original instants.
+//!
+//! A file holds call ids, counsellor ids and instants, never a number; it
+//! is 0600 in a 0700 directory like the rest of the spool. Several instances
+//! may share the spool: a file is claimed by renaming it before it is read,
+//! so exactly one instance takes each.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tracing::warn;
+
+use super::{Journal, Write};
+use crate::call::CallId;
+use crate::outbox::private_files;
+use crate::routing::CounsellorId;
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    call: String,
+    at: DateTime<Utc>,
+    #[serde(flatten)]
+    write: SavedWrite,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "write", rename_all = "snake_case")]
+enum SavedWrite {
+    Answered {
+        counsellor: String,
+    },
+    RingFailed {
+        counsellor: String,
+        max_no_answer: u32,
+    },
+    CallEnded {
+        wrap_up_ms: u64,
+    },
+    LeftLine {
+        abandoned: bool,
+    },
+}
+
+impl SavedWrite {
+    fn of(write: &Write) -> SavedWrite {
+        match write {
+            Write::Answered { counsellor } => SavedWrite::Answered {
+                counsellor: counsellor.to_string(),
+            },
+            Write::RingFailed {
+                counsellor,
+                max_no_answer,
+            } => SavedWrite::RingFailed {
+                counsellor: counsellor.to_string(),
+                max_no_answer: *max_no_answer,
+            },
+            Write::CallEnded { wrap_up } => SavedWrite::CallEnded {
+                wrap_up_ms: wrap_up.as_millis() as u64,
+            },
+            Write::Left { abandoned } => SavedWrite::LeftLine {
+                abandoned: *abandoned,
+            },
+        }
+    }
+
+    fn write(self) -> Option<Write> {
+        Some(match self {
+            SavedWrite::Answered { counsellor } => Write::Answered {
+                counsellor: CounsellorId::parse(&counsellor)?,
+            },
+            SavedWrite::RingFailed {
+                counsellor,
+                max_no_answer,
+            } => Write::RingFailed {
+                counsellor: CounsellorId::parse(&counsellor)?,
+                max_no_answer,
+            },
+            SavedWrite::CallEnded { wrap_up_ms } => Write::CallEnded {
+                wrap_up: Duration::from_millis(wrap_up_ms),
+            },
+            SavedWrite::LeftLine { abandoned } => Write::Left { abandoned },
+        })
+    }
+}
+
+impl Journal {
+    /// Saves every write still kept to a new file under `dir`, in order;
+    /// how many. Nothing is written when nothing is kept.
+    pub async fn save(&self, dir: &Path) -> std::io::Result<usize> {
+        let saved: Vec<Saved> = self
+            .pending()
+            .entries
+            .iter()
+            .map(|e| Saved {
+                call: e.call.as_str().to_owned(),
+                at: e.at,
+                write: SavedWrite::of(&e.write),
+            })
+            .collect();
+        if saved.is_empty() {
+            return Ok(0);
+        }
+        let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
+        private_files::dir(dir).await?;
+        let name = format!("{}.json", uuid::Uuid::new_v4().simple());
+        let tmp = dir.join(format!(".{name}.tmp"));
+        private_files::write(&tmp, &bytes).await?;
+        tokio::fs::File::open(&tmp).await?.sync_all().await?;
+        tokio::fs::rename(&tmp, dir.join(name)).await?;
+        Ok(saved.len())
+    }
+
+    /// Takes over the writes saved under `dir` by instances that stopped
+    /// (this one before a restart, or another sharing the spool): each file
+    /// is claimed, its writes kept in their order, the file removed. How
+    /// many writes; an unreadable file is left for an operator.
+    pub async fn take_saved(&self, dir: &Path) -> std::io::Result<usize> {
+        let mut list = match tokio::fs::read_dir(dir).await {
+            Ok(list) => list,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut files = Vec::new();
+        while let Some(f) = list.next_entry().await? {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".json") && !name.starts_with('.') {
+                files.push(f.path());
+            }
+        }
+        // Oldest stop first, so writes stay in the order they happened.
+        let mut dated = Vec::new();
+        for path in files {
+            let modified = tokio::fs::metadata(&path).await?.modified()?;
+            dated.push((modified, path));
+        }
+        dated.sort();
+        let mut taken = 0;
+        for (_, path) in dated {
+            let claimed = path.with_extension(format!("taken-{}", uuid::Uuid::new_v4().simple()));
+            if tokio::fs::rename(&path, &claimed).await.is_err() {
+                continue; // another instance took it first
+            }
+            let bytes = tokio::fs::read(&claimed).await?;
+            let Ok(saved) = serde_json::from_slice::<Vec<Saved>>(&bytes) else {
+                warn!(file = %claimed.display(), "a saved store-write file cannot be read; left for an operator");
+                continue;
+            };
+            for s in saved {
+                let (Some(call), Some(write)) = (CallId::parse(&s.call), s.write.write()) else {
+                    continue;
+                };
+                self.keep(&call, write, s.at);
+                taken += 1;
+            }
+            tokio::fs::remove_file(&claimed).await?;
+        }
+        Ok(taken)
+    }
+}
