@@ -13,8 +13,9 @@ pub const DROP_REASONS: [&str; 2] = ["full", "refused"];
 /// recreated (`group`), a job the store had lost queued again from this
 /// instance's copy (`requeued`), a recording callback written to the local
 /// spool because the store was unreachable (`spooled`), a spooled job moved
-/// into the shared queue (`moved`).
-pub const OUTBOX_EVENTS: [&str; 4] = ["group", "requeued", "spooled", "moved"];
+/// into the shared queue (`moved`), a job a run without Redis left in the
+/// embedded queue taken over once Redis was configured (`adopted`).
+pub const OUTBOX_EVENTS: [&str; 5] = ["group", "requeued", "spooled", "moved", "adopted"];
 
 #[derive(Clone)]
 pub struct Durability {

@@ -113,6 +113,7 @@ impl Outbox {
             return Ok(());
         };
         custody.prune_done().await?;
+        self.adopt_local(custody).await?;
         for mut kept in custody.all().await? {
             let key = kept.job.key();
             match q.fate(&kept.job.id).await? {
@@ -148,6 +149,28 @@ impl Outbox {
                     custody.keep(&kept).await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Jobs a run without Redis left in the embedded queue (`queue/`), which
+    /// a run with Redis never reads: each goes into custody first (so a
+    /// crash in between loses nothing), then its file goes, and the pass
+    /// below moves it into the shared queue like any spooled job.
+    async fn adopt_local(&self, custody: &super::custody::Custody) -> anyhow::Result<()> {
+        let local = super::local_queue::LocalQueue::new(&self.email.spool_dir);
+        for (path, job) in local.leftovers().await? {
+            let key = job.key();
+            let kept = Kept {
+                job,
+                call: String::new(),
+                join: false,
+                queued: false,
+            };
+            custody.keep(&kept).await?;
+            tokio::fs::remove_file(&path).await?;
+            self.repairs.outbox("adopted");
+            info!(job = %key, "voicemail job from the embedded queue taken over for the shared queue");
         }
         Ok(())
     }

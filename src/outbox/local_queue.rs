@@ -121,6 +121,16 @@ impl LocalQueue {
         Ok(tokio::fs::remove_file(&c.handle).await?)
     }
 
+    /// Every job waiting here, each with its file, for a run with Redis to
+    /// take over (`keeper`); the files stay until the caller removes them.
+    pub async fn leftovers(&self) -> anyhow::Result<Vec<(PathBuf, Job)>> {
+        Ok(read_all(&self.queue)
+            .await?
+            .into_iter()
+            .map(|(path, entry)| (path, entry.job))
+            .collect())
+    }
+
     pub async fn later(&self, _: &Claimed, job: &Job, due: DateTime<Utc>) -> anyhow::Result<()> {
         let job = job.clone();
         write(&self.queue, &job.key(), &Entry { due, job }).await

@@ -167,3 +167,56 @@ async fn a_job_redis_loses_is_queued_again_from_the_local_copy_and_sent_once() {
     );
     app.sender.abort();
 }
+
+/// A voicemail the embedded queue still held when the operator switched to
+/// Redis (the run without Redis stopped before it could send it): the
+/// first run with Redis takes it over from `queue/` and sends it, once.
+#[tokio::test]
+async fn a_voicemail_left_in_the_local_queue_is_sent_once_redis_is_configured() {
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let spool = dir.path().join("spool");
+    let smtp = Smtp::start_any(&dir.path().join("mail"));
+    // Without Redis, and stopped before its sender ran.
+    let before = crate::harness::start_with("", smtp.port, &spool, CLOSED, &[]).await;
+    before.sender.abort();
+    let call = "CA00000000000000000000000000000f09";
+    let callback = leave_message(&before, call, "1").await;
+    let r = before.http.voice(&callback, &params(call, "REf09")).await;
+    assert_eq!(r.status, 200);
+    let left = std::fs::read_dir(spool.join("queue"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
+    assert_eq!(left, 1, "the job waits in the local queue");
+    assert!(smtp.messages().is_empty());
+    drop(before);
+
+    let app = start(&redis.url(), smtp.port, &spool, CLOSED).await;
+    until("the email from the local queue", || {
+        smtp.messages().len() == 1
+    })
+    .await;
+    until_settled(&app, &spool).await;
+    assert_eq!(smtp.messages().len(), 1, "exactly one email");
+    let (_, body) = decode(&smtp.messages()[0]);
+    assert!(body.contains(&format!("Rufnummer: {CALLER}")), "{body}");
+    let left = std::fs::read_dir(spool.join("queue"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
+    assert_eq!(left, 0, "nothing left behind");
+    app.sender.abort();
+}
