@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use figment::error::Kind;
-use figment::providers::{Env, Format, Toml};
+use figment::providers::{Format, Toml};
 use figment::Figment;
 
+use super::environment::{self, environment, from_environment, variable_for, PREFIX};
 use super::error::{ConfigError, ConfigErrors};
 use super::file::ConfigFile;
 use super::locate::line_of;
@@ -50,57 +51,12 @@ pub fn load(path: Option<&Path>) -> Result<Settings, ConfigErrors> {
             ))
         })?,
     };
+    let misnamed = environment::misnamed();
+    if !misnamed.is_empty() {
+        return Err(ConfigErrors(misnamed));
+    }
     let file = parse(&text, &source).map_err(ConfigErrors)?;
     Settings::build(file, &text, &source).map_err(|e| ConfigErrors(from_environment(e.0)))
-}
-
-/// `LOTSE_<SECTION>__<KEY>` overrides, as figment reads them. The prefix
-/// is matched exactly (figment's own `prefixed` ignores case): a shell's
-/// `lotse_home` or `Lotse_Dir` is not configuration, while every `LOTSE_`
-/// name is, so a typo there is an error rather than silently ignored.
-fn environment() -> Env {
-    Env::raw()
-        .filter_map(|key| {
-            key.as_str()
-                .strip_prefix(PREFIX)
-                .map(|rest| rest.to_owned().into())
-        })
-        .ignore(&["config"])
-        .split("__")
-}
-
-const PREFIX: &str = "LOTSE_";
-
-/// The variable that set the config key `field` (`server.listen`), or a
-/// key under it or above it, as the operator spelled it.
-fn variable_for(field: &str) -> Option<String> {
-    let field = field.to_lowercase();
-    std::env::vars_os()
-        .filter_map(|(name, _)| name.into_string().ok())
-        .find(|name| {
-            let Some(rest) = name.strip_prefix(PREFIX) else {
-                return false;
-            };
-            let key = rest.to_lowercase().replace("__", ".");
-            let under = |a: &str, b: &str| a.strip_prefix(b).is_some_and(|r| r.starts_with('.'));
-            key != "config" && (key == field || under(&field, &key) || under(&key, &field))
-        })
-}
-
-/// A value that came from the environment is found wrong only after the
-/// layers are merged: name the variable, not the file line the variable
-/// replaced (`LOTSE_SERVER__LISTEN`, never `built-in defaults:21`).
-fn from_environment(errors: Vec<ConfigError>) -> Vec<ConfigError> {
-    errors
-        .into_iter()
-        .map(|mut e| {
-            if let Some(var) = variable_for(&e.field) {
-                e.file = format!("environment variable {var}");
-                e.line = None;
-            }
-            e
-        })
-        .collect()
 }
 
 fn one(e: ConfigError) -> ConfigErrors {
@@ -238,6 +194,50 @@ mod tests {
             assert_eq!(errs.len(), 1, "{errs:?}");
             assert_eq!(errs[0].file, "environment variable LOTSE_SERVR__LISTEN");
             assert_eq!(errs[0].field, "servr");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_path_in_another_spelling_is_an_error_not_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LOTSE_config", "/etc/lotse.toml");
+            let errs = load(None).unwrap_err().0;
+            assert_eq!(
+                errs[0].file, "environment variable LOTSE_config",
+                "{errs:?}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn names_figment_would_pass_over_are_errors() {
+        for name in [
+            "LOTSE_SERVER____LISTEN",
+            "LOTSE_SERVER__",
+            "LOTSE_",
+            "LOTSE___",
+            "LOTSE_SERVER__LISTEN ",
+        ] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(name, "127.0.0.1:1");
+                let errs = load(None).unwrap_err().0;
+                assert_eq!(errs.len(), 1, "{name:?}: {errs:?}");
+                assert!(errs[0].file.contains(name.trim()), "{name:?}: {errs:?}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
+    fn one_key_in_two_spellings_is_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LOTSE_SERVER__LISTEN", "garbage");
+            jail.set_env("LOTSE_server__listen", "127.0.0.1:1");
+            let errs = load(None).unwrap_err().0;
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert!(errs[0].message.contains("same key"), "{errs:?}");
             Ok(())
         });
     }

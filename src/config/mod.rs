@@ -6,6 +6,7 @@
 pub mod abuse;
 mod counsellors;
 mod email;
+mod environment;
 mod error;
 mod file;
 mod load;
