@@ -102,6 +102,6 @@ impl Conn {
 /// command that did run before the drop is harmless to repeat; a timeout
 /// is not retried (the command may still be running, and the caller's
 /// budget is spent).
-fn stale(e: &redis::RedisError) -> bool {
+pub(crate) fn stale(e: &redis::RedisError) -> bool {
     e.is_connection_dropped() && !e.is_timeout()
 }

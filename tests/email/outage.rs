@@ -220,3 +220,38 @@ async fn a_voicemail_left_in_the_local_queue_is_sent_once_redis_is_configured() 
     assert_eq!(left, 0, "nothing left behind");
     app.sender.abort();
 }
+
+/// Redis restarts (with its data) while nothing touches the outbox; the
+/// first thing after it is a caller agreeing to a call back. Their number
+/// must still be kept for the email, not lost to the dead connection.
+#[tokio::test]
+async fn a_call_back_agreed_right_after_an_unnoticed_redis_restart_keeps_the_number() {
+    let mut redis = RedisServer::start_with(&["--appendonly", "yes", "--appendfsync", "always"]);
+    let dir = tempfile::tempdir().unwrap();
+    let spool = dir.path().join("spool");
+    let smtp = Smtp::start_any(&dir.path().join("mail"));
+    let app = start(&redis.url(), smtp.port, &spool, CLOSED).await;
+    let warm = "CA00000000000000000000000000000f10";
+    let callback = leave_message(&app, warm, "1").await;
+    let r = app.http.voice(&callback, &params(warm, "REf10")).await;
+    assert_eq!(r.status, 200);
+    until("the first email", || smtp.messages().len() == 1).await;
+    // Nothing polls the outbox while Redis restarts.
+    app.sender.abort();
+
+    redis.restart();
+    let call = "CA00000000000000000000000000000f11";
+    leave_message(&app, call, "1").await;
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut c = client.get_multiplexed_async_connection().await.unwrap();
+    let kept: Option<String> = redis::cmd("GET")
+        .arg(format!("{{lotse-outbox}}:caller:{call}"))
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.as_deref(),
+        Some(CALLER),
+        "the number waits for the recording"
+    );
+}
