@@ -5,7 +5,8 @@
 //! callback whose body arrives slowly, clients that never read what they
 //! asked for, and fifty bodies trickling in. Draining requests, the journal's last
 //! replay and the metrics listener share one budget counted from the signal;
-//! what the store never took is saved for the next instance to replay.
+//! what the store never took is saved, and an instance already running on
+//! the same spool takes it over.
 
 #[allow(dead_code)]
 #[path = "support/lotse_binary.rs"]
@@ -48,6 +49,9 @@ fn sigterm_exits_within_ten_seconds_with_the_store_frozen_and_a_write_kept() {
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut lotse = Lotse::start(&env, None);
+    // A second instance on the same spool, already running (a blue/green
+    // deploy): it takes over what the first one saves when it stops.
+    let next = Lotse::start(&env, None);
 
     redis.pause();
     // A call ends while the store hangs: answered at once, its end kept.

@@ -14,6 +14,10 @@ use crate::http::{shutdown_signal, App, Server};
 /// half a minute; cheap, since registering keeps everyone's state.
 const ROSTER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How often a running instance looks for store writes another one saved
+/// when it stopped.
+const TAKEOVER_EVERY: Duration = Duration::from_secs(5);
+
 /// How long a stopping `lotse serve` still replays kept store writes, at
 /// most: the replayer already ran while requests drained, and the whole
 /// stop must fit in [`STOP_WITHIN`].
@@ -74,14 +78,16 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         if app.sipgate.is_some() {
             tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
         }
-        // Store writes an earlier instance could not deliver before it
-        // stopped (a deploy during an outage): this one replays them.
+        // Store writes an instance could not deliver before it stopped (a
+        // deploy during an outage): this one replays them, also those saved
+        // after it started.
         let saved_writes = app.settings.email.spool_dir.join("journal");
-        match app.journal.take_saved(&saved_writes).await {
-            Ok(0) => {}
-            Ok(n) => info!(writes = n, "took over store writes saved by a stopped instance"),
-            Err(e) => warn!(error = %e, dir = %saved_writes.display(), "cannot read saved store writes"),
-        }
+        let takeover = crate::connect::journal::spawn_takeover(
+            app.journal.clone(),
+            saved_writes.clone(),
+            app.clock.clone(),
+            TAKEOVER_EVERY,
+        );
         let replayer = crate::connect::journal::spawn(app.journal.clone());
         let journal = app.journal.clone();
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
@@ -113,6 +119,7 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
         replayer.abort();
+        takeover.abort();
         // Kept store writes get a last chance; the store's deadlines end
         // whatever is still lost after it.
         if journal.drain(SHUTDOWN_DRAIN.min(left())).await > 0 {

@@ -51,6 +51,7 @@ use crate::metrics::durability::Durability;
 use crate::routing::{CounsellorId, RingOutcome, Store, StoreError};
 use replay::execute;
 pub use replay::spawn;
+pub use saved::spawn_takeover;
 
 /// Writes kept at most. A few per call, so this covers thousands of calls
 /// ending during one outage; one entry is a few hundred bytes.
