@@ -17,6 +17,23 @@ fn lotse(args: &[&str]) -> Output {
         .expect("run lotse")
 }
 
+/// Screening facts are not silently dropped for sipgate: shown for Twilio.
+#[test]
+fn simulate_refuses_screening_flags_it_would_not_show_for_sipgate() {
+    let out = lotse(&[
+        "simulate",
+        "--provider",
+        "sipgate",
+        "--at",
+        "2026-03-30T10:00:00+02:00",
+        "--calls-this-hour",
+        "7",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--provider twilio"), "{err}");
+}
+
 #[test]
 fn simulate_prints_the_sipgate_xml_of_every_answer() {
     let out = lotse(&[

@@ -29,11 +29,13 @@ pub struct AbuseArgs {
 }
 
 impl AbuseArgs {
+    /// Any screening fact was given on the command line.
+    pub fn given(&self) -> bool {
+        self.caller_blocked || self.calls_this_hour.is_some() || self.withheld_this_minute.is_some()
+    }
+
     fn facts(&self) -> Option<Facts> {
-        let given = self.caller_blocked
-            || self.calls_this_hour.is_some()
-            || self.withheld_this_minute.is_some();
-        given.then(|| Facts {
+        self.given().then(|| Facts {
             withheld: self.withheld_this_minute.is_some(),
             banned: self.caller_blocked,
             calls_this_hour: self.calls_this_hour.unwrap_or(1),

@@ -94,6 +94,13 @@ pub fn run(args: &Args) -> ExitCode {
         wait: args.wait.map(i64::from),
     };
     if args.provider == Provider::Sipgate {
+        if args.abuse.given() {
+            // Silently showing an unscreened call would mislead: the
+            // decision is the same for both providers, its markup is shown
+            // for Twilio.
+            eprintln!("error: --caller-blocked, --calls-this-hour and --withheld-this-minute are shown with --provider twilio; sipgate callers are screened by the same decision");
+            return ExitCode::from(2);
+        }
         let walk = sipgate::transcript(
             &settings,
             at,
