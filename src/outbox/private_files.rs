@@ -35,6 +35,39 @@ pub async fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush().await
 }
 
+/// The spool's own subdirectories; nothing else under `spool_dir` is
+/// touched (an operator may point it at a directory that holds more).
+const SPOOL_DIRS: [&str; 4] = ["queue", "dead", "custody", "journal"];
+
+/// Tightens what an older version (or a wide umask) left in the spool: the
+/// spool directory and its own subdirectories to 0700, plain files in them
+/// (and the spooled `.eml`/`.json` files at the top) to 0600; links and
+/// other kinds are left alone. Once at start, so a job written 0644 before
+/// the upgrade does not stay readable.
+pub async fn tighten_tree(root: &Path) -> std::io::Result<()> {
+    let mut dirs = vec![(root.to_path_buf(), 0u8)];
+    while let Some((dir, depth)) = dirs.pop() {
+        tokio::fs::set_permissions(&dir, Permissions::from_mode(0o700)).await?;
+        let Ok(mut list) = tokio::fs::read_dir(&dir).await else {
+            continue;
+        };
+        while let Ok(Some(entry)) = list.next_entry().await {
+            let Ok(meta) = tokio::fs::symlink_metadata(entry.path()).await else {
+                continue;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = depth > 0 || name.ends_with(".eml") || name.ends_with(".json");
+            if meta.is_dir() && (depth > 0 || SPOOL_DIRS.contains(&name.as_str())) && depth < 3 {
+                dirs.push((entry.path(), depth + 1));
+            } else if meta.is_file() && ours && meta.permissions().mode() & 0o077 != 0 {
+                let _ =
+                    tokio::fs::set_permissions(entry.path(), Permissions::from_mode(0o600)).await;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +96,31 @@ mod tests {
         write(&file, b"new").await.unwrap();
         assert_eq!(mode(&file), 0o600);
         assert_eq!(std::fs::read(&file).unwrap(), b"new");
+    }
+
+    #[tokio::test]
+    async fn what_an_older_version_left_wide_is_tightened_at_start() {
+        let root = tempfile::tempdir().unwrap();
+        let spool = root.path().join("spool");
+        std::fs::create_dir_all(spool.join("queue/seen")).unwrap();
+        let job = spool.join("queue/old.json");
+        let seen = spool.join("queue/seen/old");
+        for f in [&job, &seen] {
+            std::fs::write(f, b"x").unwrap();
+            std::fs::set_permissions(f, Permissions::from_mode(0o644)).unwrap();
+        }
+        for d in [&spool, &spool.join("queue"), &spool.join("queue/seen")] {
+            std::fs::set_permissions(d, Permissions::from_mode(0o755)).unwrap();
+        }
+        let other = spool.join("notes.txt");
+        std::fs::write(&other, b"the operator's").unwrap();
+        std::fs::set_permissions(&other, Permissions::from_mode(0o644)).unwrap();
+        tighten_tree(&spool).await.unwrap();
+        assert_eq!(mode(&other), 0o644, "not the spool's: untouched");
+        for d in [&spool, &spool.join("queue"), &spool.join("queue/seen")] {
+            assert_eq!(mode(d), 0o700, "{}", d.display());
+        }
+        assert_eq!(mode(&job), 0o600);
+        assert_eq!(mode(&seen), 0o600);
     }
 }

@@ -39,6 +39,12 @@ pub enum Step {
 /// restart) takes it over after `claim_idle`.
 pub fn spawn(outbox: Arc<Outbox>, clock: Arc<dyn Clock>) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let spool = &outbox.email.spool_dir;
+        if tokio::fs::try_exists(spool).await.unwrap_or(false) {
+            if let Err(e) = super::private_files::tighten_tree(spool).await {
+                warn!(error = %e, spool_dir = %spool.display(), "cannot tighten the spool's permissions");
+            }
+        }
         let mut store_down = false;
         let mut reconciled: Option<Instant> = None;
         loop {
