@@ -30,8 +30,9 @@ async fn flushall(redis: &RedisServer) {
     let _: () = redis::cmd("FLUSHALL").query_async(&mut c).await.unwrap();
 }
 
-fn copies(spool: &Path) -> usize {
-    std::fs::read_dir(spool.join("custody"))
+/// Files `*.json` in `dir` (none if it does not exist).
+fn json_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
         .map(|d| {
             d.filter(|e| {
                 e.as_ref()
@@ -43,6 +44,11 @@ fn copies(spool: &Path) -> usize {
             .count()
         })
         .unwrap_or(0)
+}
+
+/// This instance's copies in custody.
+fn copies(spool: &Path) -> usize {
+    json_files(&spool.join("custody"))
 }
 
 fn repairs(app: &Running, event: &str) -> u64 {
@@ -184,16 +190,7 @@ async fn a_voicemail_left_in_the_local_queue_is_sent_once_redis_is_configured() 
     let callback = leave_message(&before, call, "1").await;
     let r = before.http.voice(&callback, &params(call, "REf09")).await;
     assert_eq!(r.status, 200);
-    let left = std::fs::read_dir(spool.join("queue"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "json")
-        })
-        .count();
+    let left = json_files(&spool.join("queue"));
     assert_eq!(left, 1, "the job waits in the local queue");
     assert!(smtp.messages().is_empty());
     drop(before);
@@ -207,16 +204,7 @@ async fn a_voicemail_left_in_the_local_queue_is_sent_once_redis_is_configured() 
     assert_eq!(smtp.messages().len(), 1, "exactly one email");
     let (_, body) = decode(&smtp.messages()[0]);
     assert!(body.contains(&format!("Rufnummer: {CALLER}")), "{body}");
-    let left = std::fs::read_dir(spool.join("queue"))
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "json")
-        })
-        .count();
+    let left = json_files(&spool.join("queue"));
     assert_eq!(left, 0, "nothing left behind");
     app.sender.abort();
 }
