@@ -20,6 +20,7 @@ mod journal;
 mod line;
 mod phone_presence;
 mod pin_limits;
+mod saved_writes;
 
 use std::path::Path;
 
