@@ -119,7 +119,8 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         // A delivery cut short stays claimed and is taken over later.
         sender.abort();
         replayer.abort();
-        takeover.abort();
+        // A file it claimed is finished first, so nothing stays stranded.
+        takeover.stop(Duration::from_secs(1).min(left())).await;
         // Kept store writes get a last chance; the store's deadlines end
         // whatever is still lost after it.
         if journal.drain(SHUTDOWN_DRAIN.min(left())).await > 0 {

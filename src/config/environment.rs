@@ -39,14 +39,17 @@ fn names() -> impl Iterator<Item = (String, String)> {
 
 /// Mistakes in the names themselves, which figment would skip or merge
 /// without a word: an empty part (`LOTSE_SERVER____LISTEN`, `LOTSE_`), a
-/// blank (figment trims it), and one key set twice in two spellings (the
+/// dot (figment's other separator: `LOTSE_REDIS..URL` would be dropped) or
+/// a blank (figment trims it), and one key set twice in two spellings (the
 /// later would win, and a bad value in the other go unreported).
 pub fn misnamed() -> Vec<ConfigError> {
     let mut errors = Vec::new();
     let mut keys: BTreeMap<String, String> = BTreeMap::new();
     for (name, rest) in names() {
-        let problem = if rest.chars().any(char::is_whitespace) {
-            Some("a blank in its name")
+        // figment splits at `.` too, and trims blanks: only letters,
+        // digits and `_` leave no doubt which key a name sets.
+        let problem = if !rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            Some("a character other than A-Z, 0-9 and _ in its name")
         } else if rest.split("__").any(str::is_empty) {
             Some("an empty part in its name")
         } else {

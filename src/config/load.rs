@@ -219,6 +219,9 @@ mod tests {
             "LOTSE_",
             "LOTSE___",
             "LOTSE_SERVER__LISTEN ",
+            "LOTSE_SERVER.LISTEN",
+            "LOTSE_REDIS..URL",
+            "LOTSE_.",
         ] {
             figment::Jail::expect_with(|jail| {
                 jail.set_env(name, "127.0.0.1:1");

@@ -113,7 +113,11 @@ impl Outbox {
             return Ok(());
         };
         custody.prune_done().await?;
-        self.adopt_local(custody).await?;
+        // Never in the way of the copies below: what it cannot take now
+        // waits for the next pass.
+        if let Err(e) = self.adopt_local(custody).await {
+            warn!(error = %e, "cannot take over the embedded queue's jobs yet");
+        }
         for mut kept in custody.all().await? {
             let key = kept.job.key();
             match q.fate(&kept.job.id).await? {
@@ -168,10 +172,18 @@ impl Outbox {
                 queued: false,
             };
             custody.keep(&kept).await?;
-            tokio::fs::remove_file(&path).await?;
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                // Another instance sharing the spool took it (and kept its
+                // own copy); Redis accepts the job once.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            }
             self.repairs.outbox("adopted");
             info!(job = %key, "voicemail job from the embedded queue taken over for the shared queue");
         }
+        // Markers of the embedded queue age out here too.
+        local.prune_seen().await;
         Ok(())
     }
 

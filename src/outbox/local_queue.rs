@@ -91,7 +91,7 @@ impl LocalQueue {
 
     /// Removes seen markers older than [`SEEN_FOR`], at most once per
     /// [`PRUNE_EVERY`]; a failure only delays it.
-    async fn prune_seen(&self) {
+    pub(super) async fn prune_seen(&self) {
         {
             let mut last = self.pruned.lock().unwrap_or_else(|e| e.into_inner());
             if last.is_some_and(|t| t.elapsed() < PRUNE_EVERY) {
@@ -208,11 +208,22 @@ async fn read_all(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Entry)>> {
     };
     while let Some(f) = list.next_entry().await? {
         let path = f.path();
-        if path.extension().is_some_and(|x| x == "json") {
-            let bytes = tokio::fs::read(&path).await?;
-            if let Ok(entry) = serde_json::from_slice::<Entry>(&bytes) {
-                out.push((path, entry));
-            }
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        // Only plain files: a pipe would block the sender, a directory or a
+        // file it may not read would stop every other job behind it.
+        let plain = tokio::fs::symlink_metadata(&path)
+            .await
+            .is_ok_and(|m| m.is_file());
+        if !plain {
+            continue;
+        }
+        let Ok(bytes) = tokio::fs::read(&path).await else {
+            continue;
+        };
+        if let Ok(entry) = serde_json::from_slice::<Entry>(&bytes) {
+            out.push((path, entry));
         }
     }
     Ok(out)

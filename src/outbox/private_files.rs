@@ -4,7 +4,7 @@
 //! other account on the machine reads them, whatever the umask.
 
 use std::fs::Permissions;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use tokio::io::AsyncWriteExt;
@@ -41,8 +41,8 @@ const SPOOL_DIRS: [&str; 4] = ["queue", "dead", "custody", "journal"];
 
 /// Tightens what an older version (or a wide umask) left in the spool: the
 /// spool directory and its own subdirectories to 0700, plain files in them
-/// (and the spooled `.eml`/`.json` files at the top) to 0600; links and
-/// other kinds are left alone. Once at start, so a job written 0644 before
+/// (and the spooled `.eml` files at the top) to 0600; links, hard-linked
+/// files and other kinds are left alone. Once at start, so a job written 0644 before
 /// the upgrade does not stay readable.
 pub async fn tighten_tree(root: &Path) -> std::io::Result<()> {
     let mut dirs = vec![(root.to_path_buf(), 0u8)];
@@ -56,10 +56,15 @@ pub async fn tighten_tree(root: &Path) -> std::io::Result<()> {
                 continue;
             };
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = depth > 0 || name.ends_with(".eml") || name.ends_with(".json");
+            // At the top only the spooled emails are ours.
+            let ours = depth > 0 || name.ends_with(".eml");
             if meta.is_dir() && (depth > 0 || SPOOL_DIRS.contains(&name.as_str())) && depth < 3 {
                 dirs.push((entry.path(), depth + 1));
-            } else if meta.is_file() && ours && meta.permissions().mode() & 0o077 != 0 {
+            } else if meta.is_file()
+                && ours
+                && meta.nlink() == 1 // a hard link would change a file elsewhere
+                && meta.permissions().mode() & 0o077 != 0
+            {
                 let _ =
                     tokio::fs::set_permissions(entry.path(), Permissions::from_mode(0o600)).await;
             }
@@ -112,11 +117,20 @@ mod tests {
         for d in [&spool, &spool.join("queue"), &spool.join("queue/seen")] {
             std::fs::set_permissions(d, Permissions::from_mode(0o755)).unwrap();
         }
-        let other = spool.join("notes.txt");
-        std::fs::write(&other, b"the operator's").unwrap();
-        std::fs::set_permissions(&other, Permissions::from_mode(0o644)).unwrap();
+        let others = [spool.join("notes.txt"), spool.join("package.json")];
+        for other in &others {
+            std::fs::write(other, b"the operator's").unwrap();
+            std::fs::set_permissions(other, Permissions::from_mode(0o644)).unwrap();
+        }
+        let outside = root.path().join("outside.txt");
+        std::fs::write(&outside, b"x").unwrap();
+        std::fs::set_permissions(&outside, Permissions::from_mode(0o644)).unwrap();
+        std::fs::hard_link(&outside, spool.join("queue/linked.json")).unwrap();
         tighten_tree(&spool).await.unwrap();
-        assert_eq!(mode(&other), 0o644, "not the spool's: untouched");
+        for other in &others {
+            assert_eq!(mode(other), 0o644, "not the spool's: untouched");
+        }
+        assert_eq!(mode(&outside), 0o644, "a hard link is not followed");
         for d in [&spool, &spool.join("queue"), &spool.join("queue/seen")] {
             assert_eq!(mode(d), 0o700, "{}", d.display());
         }

@@ -37,6 +37,7 @@
 
 mod replay;
 mod saved;
+mod takeover;
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
@@ -51,7 +52,7 @@ use crate::metrics::durability::Durability;
 use crate::routing::{CounsellorId, RingOutcome, Store, StoreError};
 use replay::execute;
 pub use replay::spawn;
-pub use saved::spawn_takeover;
+pub use takeover::{spawn_takeover, Takeover};
 
 /// Writes kept at most. A few per call, so this covers thousands of calls
 /// ending during one outage; one entry is a few hundred bytes.
@@ -136,6 +137,8 @@ pub struct Journal {
     wake: Notify,
     capacity: usize,
     metrics: Durability,
+    /// Entries of the saved-writes directory already named in the log.
+    named: takeover::Named,
 }
 
 impl Journal {
@@ -151,6 +154,7 @@ impl Journal {
             wake: Notify::new(),
             capacity: capacity.max(1),
             metrics,
+            named: Default::default(),
         }
     }
 
