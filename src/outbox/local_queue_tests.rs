@@ -57,3 +57,28 @@ async fn jobs_and_markers_are_private_and_old_markers_go() {
         "still seen"
     );
 }
+
+/// A pipe, a directory or an unreadable entry named like a job never
+/// blocks the queue or hides the real jobs behind it.
+#[tokio::test]
+async fn odd_entries_never_block_or_hide_the_jobs() {
+    let spool = tempfile::tempdir().unwrap();
+    let q = LocalQueue::new(spool.path());
+    q.enqueue(&job("RE1"), "CA1", false).await.unwrap();
+    let dir = spool.path().join("queue");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(dir.join("a-pipe.json"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir(dir.join("a-directory.json")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", dir.join("dangling.json")).unwrap();
+    let listed = tokio::time::timeout(Duration::from_secs(5), q.leftovers())
+        .await
+        .expect("never blocks")
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].1.id, "RE1");
+    let next = q.next(Utc::now()).await.unwrap().expect("the job");
+    assert_eq!(next.job.id, "RE1");
+}
