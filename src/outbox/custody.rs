@@ -39,6 +39,9 @@ pub struct Custody {
     pruned: Mutex<Option<Instant>>,
 }
 
+/// The largest job file read back (a job is a few hundred bytes).
+pub const MAX_JOB_FILE: u64 = 1024 * 1024;
+
 /// How long the ledger remembers a job as done: as long as Redis does.
 pub const DONE_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -169,8 +172,9 @@ impl Custody {
             if path.extension().is_none_or(|x| x != "json") {
                 continue;
             }
-            // Another instance sharing the directory may have let go of it.
-            let Ok(bytes) = tokio::fs::read(&path).await else {
+            // Another instance sharing the directory may have let go of
+            // it; and only plain files of a job's size are read.
+            let Some(bytes) = private_files::read_plain(&path, MAX_JOB_FILE).await else {
                 continue;
             };
             if let Ok(kept) = serde_json::from_slice::<Kept>(&bytes) {

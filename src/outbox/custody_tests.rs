@@ -89,3 +89,25 @@ async fn ledger_markers_and_copies_are_private() {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
 }
+
+/// A pipe or a directory named like a copy never blocks the custody pass
+/// or hides the real copies.
+#[tokio::test]
+async fn odd_entries_never_block_or_hide_the_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Custody::new(dir.path());
+    c.keep(&kept("RE1")).await.unwrap();
+    let custody = dir.path().join("custody");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(custody.join("0000fifo.json"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    std::fs::create_dir(custody.join("0000dir.json")).unwrap();
+    let all = tokio::time::timeout(std::time::Duration::from_secs(5), c.all())
+        .await
+        .expect("never blocks")
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].job.id, "RE1");
+}

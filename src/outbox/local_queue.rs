@@ -211,15 +211,11 @@ async fn read_all(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Entry)>> {
         if path.extension().is_none_or(|x| x != "json") {
             continue;
         }
-        // Only plain files: a pipe would block the sender, a directory or a
-        // file it may not read would stop every other job behind it.
-        let plain = tokio::fs::symlink_metadata(&path)
-            .await
-            .is_ok_and(|m| m.is_file());
-        if !plain {
-            continue;
-        }
-        let Ok(bytes) = tokio::fs::read(&path).await else {
+        // Only plain files of a job's size: a pipe would block the sender,
+        // a directory or a file it may not read would stop every other job
+        // behind it.
+        let Some(bytes) = private_files::read_plain(&path, super::custody::MAX_JOB_FILE).await
+        else {
             continue;
         };
         if let Ok(entry) = serde_json::from_slice::<Entry>(&bytes) {

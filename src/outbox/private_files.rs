@@ -35,6 +35,22 @@ pub async fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush().await
 }
 
+/// The contents of `path` if it is a plain file (not a pipe, a link or a
+/// directory) of at most `max` bytes that can be read; `None` otherwise.
+/// For everything the spool reads back: a pipe named like a job would
+/// block its reader forever, a huge file would fill memory.
+pub async fn read_plain(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let meta = tokio::fs::symlink_metadata(path).await.ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    let file = tokio::fs::File::open(path).await.ok()?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).await.ok()?;
+    (bytes.len() as u64 <= max).then_some(bytes)
+}
+
 /// The spool's own subdirectories; nothing else under `spool_dir` is
 /// touched (an operator may point it at a directory that holds more).
 const SPOOL_DIRS: [&str; 4] = ["queue", "dead", "custody", "journal"];

@@ -8,7 +8,7 @@
 //! the middle is taken again once it is [`STALE_CLAIM`] old. Nothing in the
 //! directory can stop the takeover or the instance: only plain files of at
 //! most [`MAX_FILE`] are read (no pipes, links, directories), a file that
-//! cannot be read is renamed `<name>.unreadable` for an operator and not
+//! cannot be read is renamed `<name>.<id>.unreadable` for an operator and not
 //! tried again, and saved instants are never later than the taker's clock.
 //! Stopping is cooperative: a file once claimed is always finished.
 
@@ -59,13 +59,16 @@ impl Journal {
                 Ok(()) => {}
                 // Another instance took it first.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => {
-                    warn!(file = %path.display(), error = %e, "cannot claim saved store writes");
+                Err(_) => {
+                    self.name_once(path); // e.g. a directory this user may not write
                     continue;
                 }
             }
             let Some(saved) = read_saved(&claimed).await else {
-                let aside = dir.join(format!("{stem}.unreadable"));
+                let aside = dir.join(format!(
+                    "{stem}.{}.unreadable",
+                    uuid::Uuid::new_v4().simple()
+                ));
                 let _ = tokio::fs::rename(&claimed, &aside).await;
                 warn!(file = %aside.display(), "saved store writes cannot be read; left for an operator");
                 continue;
@@ -111,7 +114,7 @@ impl Journal {
         let mut found = Vec::new();
         while let Ok(Some(f)) = list.next_entry().await {
             let name = f.file_name().to_string_lossy().into_owned();
-            let claim = name.contains(".taken-");
+            let claim = is_claim(&name);
             if name.starts_with('.') || !(name.ends_with(".json") || claim) {
                 continue;
             }
@@ -138,6 +141,12 @@ impl Journal {
             warn!(file = %path.display(), "not a file of saved store writes; left alone");
         }
     }
+}
+
+/// `<stem>.taken-<32 hex digits>`, as [`Journal::take_saved`] names a claim.
+fn is_claim(name: &str) -> bool {
+    name.rsplit_once(".taken-")
+        .is_some_and(|(_, id)| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Renaming a file changes its status time, not its content time: a claim
@@ -229,7 +238,12 @@ mod tests {
     #[tokio::test]
     async fn a_claim_left_by_a_dead_taker_is_taken_again_an_unreadable_file_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("w1.taken-0123abcd"), ONE).unwrap();
+        std::fs::write(
+            dir.path().join("w1.taken-0123456789abcdef0123456789abcdef"),
+            ONE,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.taken-by-me"), b"not ours").unwrap();
         std::fs::write(dir.path().join("w2.json"), b"{broken").unwrap();
         tokio::time::sleep(STALE_CLAIM * 3).await;
         let j = journal();
@@ -240,7 +254,9 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, vec!["w2.unreadable".to_owned()]);
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names[0], "notes.taken-by-me", "not a claim: untouched");
+        assert!(names[1].starts_with("w2.") && names[1].ends_with(".unreadable"));
         assert_eq!(j.take_saved(dir.path(), now).await, 0, "never tried again");
     }
 
