@@ -161,3 +161,31 @@ fn sigterm_exits_within_ten_seconds_with_the_store_frozen_and_a_write_kept() {
         .count();
     assert_eq!(saved, 0, "each saved file is taken once and removed");
 }
+
+/// An instance that cannot even listen (its port is taken) exits without
+/// touching the writes others saved: they wait for one that serves.
+#[test]
+fn an_instance_that_cannot_listen_leaves_saved_writes_alone() {
+    let spool = tempfile::tempdir().unwrap();
+    let saved = spool.path().join("journal");
+    std::fs::create_dir_all(&saved).unwrap();
+    let file = saved.join("w1.json");
+    let one =
+        r#"[{"call":"CA1","at":"2026-03-30T08:00:00Z","write":"left_line","abandoned":true}]"#;
+    std::fs::write(&file, one).unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let status = std::process::Command::new(binary())
+        .arg("serve")
+        .env_remove("LOTSE_CONFIG")
+        .env(
+            "LOTSE_SERVER__LISTEN",
+            taken.local_addr().unwrap().to_string(),
+        )
+        .env("LOTSE_EMAIL__SPOOL_DIR", spool.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the port is taken");
+    assert!(file.exists(), "the saved writes are still there");
+}

@@ -78,16 +78,8 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
         if app.sipgate.is_some() {
             tokio::spawn(crate::http::warm_sipgate_audio(app.clone()));
         }
-        // Store writes an instance could not deliver before it stopped (a
-        // deploy during an outage): this one replays them, also those saved
-        // after it started.
         let saved_writes = app.settings.email.spool_dir.join("journal");
-        let takeover = crate::connect::journal::spawn_takeover(
-            app.journal.clone(),
-            saved_writes.clone(),
-            app.clock.clone(),
-            TAKEOVER_EVERY,
-        );
+        let clock = app.clock.clone();
         let replayer = crate::connect::journal::spawn(app.journal.clone());
         let journal = app.journal.clone();
         let sender = crate::outbox::sender::spawn(app.outbox.clone(), Arc::new(SystemClock));
@@ -109,6 +101,16 @@ pub fn run(arg: &ConfigArg) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        // Store writes an instance could not deliver before it stopped (a
+        // deploy during an outage): this one replays them, also those saved
+        // after it started. Only once it serves: an instance that cannot
+        // even listen must not take them and exit with them.
+        let takeover = crate::connect::journal::spawn_takeover(
+            journal.clone(),
+            saved_writes.clone(),
+            clock,
+            TAKEOVER_EVERY,
+        );
         let addr = server.local_addr().map_or_else(|_| listen.to_string(), |a| a.to_string());
         info!(listen = %addr, config = %source, "lotse is answering");
         let served = server.run(stopped(stop.clone())).await;

@@ -143,7 +143,7 @@ impl Drop for Lotse {
 
 /// The binary under test: `TEST_LOTSE_BIN` (e.g. `target/release/lotse`), else
 /// the one cargo built for this test run.
-fn binary() -> String {
+pub fn binary() -> String {
     std::env::var("TEST_LOTSE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_lotse").to_owned())
 }
 
