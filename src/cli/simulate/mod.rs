@@ -147,43 +147,41 @@ pub async fn transcript(
 ) -> Result<Transcript, ConnectError> {
     let at = scenario.at;
     let (steps, responses) = walk::walk(settings, scenario).await?;
-    let (open, reason, holiday, next_open, closes_at) = decision(settings, at);
-    Ok(Transcript {
-        open,
-        reason,
-        holiday,
-        next_open,
-        closes_at,
-        steps,
-        twiml: responses[0].clone(),
-        responses,
-    })
-}
-
-/// Open or closed at `at`: (open, reason, holiday, next_open, closes_at).
-type Decided = (
-    bool,
-    Option<&'static str>,
-    Option<&'static str>,
-    Option<String>,
-    Option<String>,
-);
-
-fn decision(settings: &Settings, at: DateTime<Utc>) -> Decided {
-    match settings.schedule.decide(at) {
-        Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
-        Decision::Closed { reason, next_open } => {
-            let holiday = match &reason {
-                ClosedReason::Holiday(h) => Some(h.name_de),
-                _ => None,
-            };
-            let next = next_open.map(|t| t.to_rfc3339());
-            (false, Some(reason.code()), holiday, next, None)
-        }
-    }
+    Ok(Transcript::new(settings, at, steps, responses))
 }
 
 impl Transcript {
+    /// The walked `steps` and provider `responses` (at least one), with the
+    /// schedule's decision at `at`, the call's first instant.
+    fn new(
+        settings: &Settings,
+        at: DateTime<Utc>,
+        steps: Vec<Value>,
+        responses: Vec<String>,
+    ) -> Transcript {
+        let (open, reason, holiday, next_open, closes_at) = match settings.schedule.decide(at) {
+            Decision::Open { closes_at } => (true, None, None, None, Some(closes_at.to_rfc3339())),
+            Decision::Closed { reason, next_open } => {
+                let holiday = match &reason {
+                    ClosedReason::Holiday(h) => Some(h.name_de),
+                    _ => None,
+                };
+                let next = next_open.map(|t| t.to_rfc3339());
+                (false, Some(reason.code()), holiday, next, None)
+            }
+        };
+        Transcript {
+            open,
+            reason,
+            holiday,
+            next_open,
+            closes_at,
+            steps,
+            twiml: responses[0].clone(),
+            responses,
+        }
+    }
+
     fn human(&self) -> String {
         let head = match (self.open, self.reason) {
             (true, _) => format!(

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::{decision, describe, world, Transcript};
+use super::{describe, world, Transcript};
 use crate::call::{CallId, Caller};
 use crate::config::Settings;
 use crate::connect::{self, ConnectError, Ctx};
@@ -129,17 +129,7 @@ pub async fn transcript(
             }
         };
     }
-    let (open, reason, holiday, next_open, closes_at) = decision(settings, at);
-    Ok(Transcript {
-        open,
-        reason,
-        holiday,
-        next_open,
-        closes_at,
-        steps,
-        twiml: responses[0].clone(),
-        responses,
-    })
+    Ok(Transcript::new(settings, at, steps, responses))
 }
 
 fn note(step: &str, note: &str) -> Value {
