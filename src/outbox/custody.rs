@@ -65,7 +65,7 @@ impl Custody {
         let dir = self.dir.join("done");
         private_files::dir(&dir).await?;
         private_files::write(&self.done_path(key), b"").await?;
-        sync_dir(&dir).await
+        private_files::sync_dir(&dir).await
     }
 
     pub async fn is_done(&self, key: &JobKey) -> bool {
@@ -142,7 +142,7 @@ impl Custody {
     /// Stores (or replaces) the copy of `kept.job`, durably.
     pub async fn keep(&self, kept: &Kept) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(kept).map_err(std::io::Error::other)?;
-        durable_write(&self.dir, &kept.job.key(), &bytes).await
+        private_files::durable_write(&self.dir, &format!("{}.json", kept.job.key()), &bytes).await
     }
 
     /// Whether a copy of the job `key` is here.
@@ -153,7 +153,7 @@ impl Custody {
     /// Lets go of the copy (it is done); nothing if there is none.
     pub async fn release(&self, key: &JobKey) -> std::io::Result<()> {
         match tokio::fs::remove_file(self.path(key)).await {
-            Ok(()) => sync_dir(&self.dir).await,
+            Ok(()) => private_files::sync_dir(&self.dir).await,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         }
@@ -183,40 +183,6 @@ impl Custody {
         }
         Ok(out)
     }
-}
-
-/// Writes `<dir>/<key>.json` so that a crash or power loss leaves either
-/// the old file or the whole new one: a temporary file, flushed to disk,
-/// renamed, and the directory flushed so the rename itself survives.
-pub async fn durable_write(dir: &Path, key: &JobKey, bytes: &[u8]) -> std::io::Result<()> {
-    use tokio::io::AsyncWriteExt;
-    private_files::dir(dir).await?;
-    let tmp = dir.join(format!(".{key}.{}.tmp", uuid::Uuid::new_v4().simple()));
-    let mut open = tokio::fs::OpenOptions::new();
-    open.write(true).create_new(true);
-    #[cfg(unix)]
-    open.mode(0o600);
-    let mut file = open.open(&tmp).await?;
-    let written = async {
-        file.write_all(bytes).await?;
-        file.sync_all().await
-    }
-    .await;
-    drop(file);
-    if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(e);
-    }
-    tokio::fs::rename(&tmp, dir.join(format!("{key}.json"))).await?;
-    sync_dir(dir).await
-}
-
-async fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    tokio::fs::File::open(dir).await?.sync_all().await?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -35,6 +35,41 @@ pub async fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush().await
 }
 
+/// Writes `<dir>/<name>` (0600, in a 0700 `dir`) so that a crash or power
+/// loss leaves either the old file or the whole new one: a temporary file,
+/// flushed to disk, renamed, and the directory flushed so the rename itself
+/// survives.
+pub async fn durable_write(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    self::dir(dir).await?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let mut open = tokio::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    open.mode(0o600);
+    let mut file = open.open(&tmp).await?;
+    let written = async {
+        file.write_all(bytes).await?;
+        file.sync_all().await
+    }
+    .await;
+    drop(file);
+    if let Err(e) = written {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(e);
+    }
+    tokio::fs::rename(&tmp, dir.join(name)).await?;
+    sync_dir(dir).await
+}
+
+/// Flushes `dir` itself, so a rename or removal in it survives a crash.
+pub async fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    tokio::fs::File::open(dir).await?.sync_all().await?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// The contents of `path` if it is a plain file (not a pipe, a link or a
 /// directory) of at most `max` bytes that can be read; `None` otherwise.
 /// For everything the spool reads back: a pipe named like a job would

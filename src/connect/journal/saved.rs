@@ -107,12 +107,8 @@ impl Journal {
             return Ok(0);
         }
         let bytes = serde_json::to_vec(&saved).map_err(std::io::Error::other)?;
-        private_files::dir(dir).await?;
         let name = format!("{}.json", uuid::Uuid::new_v4().simple());
-        let tmp = dir.join(format!(".{name}.tmp"));
-        private_files::write(&tmp, &bytes).await?;
-        tokio::fs::File::open(&tmp).await?.sync_all().await?;
-        tokio::fs::rename(&tmp, dir.join(name)).await?;
+        private_files::durable_write(dir, &name, &bytes).await?;
         Ok(saved.len())
     }
 }

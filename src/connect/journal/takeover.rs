@@ -27,6 +27,7 @@ use super::saved::Saved;
 use super::Journal;
 use crate::call::CallId;
 use crate::clock::Clock;
+use crate::outbox::private_files;
 
 /// The largest file taken over: a full journal saves about one megabyte.
 const MAX_FILE: u64 = 8 * 1024 * 1024;
@@ -159,13 +160,7 @@ fn stale(meta: &std::fs::Metadata) -> bool {
 
 /// The writes in a claimed file, or `None` when it is not one.
 async fn read_saved(path: &Path) -> Option<Vec<Saved>> {
-    use tokio::io::AsyncReadExt;
-    let file = tokio::fs::File::open(path).await.ok()?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1).read_to_end(&mut bytes).await.ok()?;
-    if bytes.len() as u64 > MAX_FILE {
-        return None;
-    }
+    let bytes = private_files::read_plain(path, MAX_FILE).await?;
     serde_json::from_slice(&bytes).ok()
 }
 
