@@ -162,7 +162,9 @@ impl Outbox {
     /// crash in between loses nothing), then its file goes, and the pass
     /// below moves it into the shared queue like any spooled job.
     async fn adopt_local(&self, custody: &super::custody::Custody) -> anyhow::Result<()> {
-        let local = super::local_queue::LocalQueue::new(&self.email.spool_dir);
+        let Some(local) = &self.embedded else {
+            return Ok(());
+        };
         for (path, job) in local.leftovers().await? {
             let key = job.key();
             let kept = Kept {

@@ -58,6 +58,10 @@ pub struct Outbox {
     pub repairs: crate::metrics::durability::Durability,
     /// With Redis: copies of the jobs this instance accepted, on local disk.
     custody: Option<custody::Custody>,
+    /// With Redis: the embedded queue a run without Redis may have left
+    /// jobs in (`keeper` takes them over); kept, so its hourly pruning of
+    /// seen markers stays hourly.
+    embedded: Option<local_queue::LocalQueue>,
     /// Deliveries whose acknowledgement in the queue failed (see `keeper`).
     owed: std::sync::Mutex<std::collections::VecDeque<Claimed>>,
 }
@@ -98,6 +102,9 @@ impl Outbox {
             tz: settings.schedule.tz,
             sent: Default::default(),
             repairs: Default::default(),
+            embedded: custody
+                .as_ref()
+                .map(|_| local_queue::LocalQueue::new(&settings.email.spool_dir)),
             custody,
             owed: Default::default(),
         }
